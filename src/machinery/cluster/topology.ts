@@ -1,0 +1,44 @@
+/**
+ * What runs where: the cluster's components and the hosts (workers) that run them.
+ *
+ * One host per control-plane component. Node agents get one host per node for small clusters and
+ * share hosts beyond NODES_PER_HOST_THRESHOLD nodes, so hundreds of nodes do not mean hundreds of
+ * threads; the components and their addresses are the same either way.
+ */
+import type { ComponentSpec } from '../bus/protocol.ts';
+
+export interface ClusterConfig {
+  /** Cluster name; node names are `<name>-control-plane`, `<name>-worker`, `<name>-worker2`, … */
+  name?: string;
+  /** Worker nodes besides the control plane. */
+  workers?: number;
+  seed?: number;
+  /** Run only etcd (`--only etcd`). */
+  only?: 'etcd';
+}
+
+export interface HostPlan {
+  name: string;
+  specs: ComponentSpec[];
+}
+
+/** kind's node names: `kind-control-plane`, `kind-worker`, `kind-worker2`, … */
+export function nodeNames(config: ClusterConfig): string[] {
+  const name = config.name ?? 'kind';
+  const names = [`${name}-control-plane`];
+  for (let i = 1; i <= (config.workers ?? 0); i++) names.push(i === 1 ? `${name}-worker` : `${name}-worker${i}`);
+  return names;
+}
+
+/**
+ * The hosts to start. Components that do not exist yet in this build (kube-apiserver and the rest
+ * arrive with their own issues) are simply not planned; nothing stands in for them.
+ */
+export function planHosts(config: ClusterConfig, available: readonly string[]): HostPlan[] {
+  const plans: HostPlan[] = [{ name: 'etcd', specs: [{ kind: 'etcd', address: 'etcd' }] }];
+  if (config.only === 'etcd') return plans;
+  for (const kind of ['kube-apiserver', 'kube-scheduler', 'kube-controller-manager']) {
+    if (available.includes(kind)) plans.push({ name: kind, specs: [{ kind, address: kind }] });
+  }
+  return plans;
+}

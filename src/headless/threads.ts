@@ -3,11 +3,10 @@ import { Worker } from 'node:worker_threads';
 import type { HostLink } from '../machinery/bus/links.ts';
 import type { FromHost } from '../machinery/bus/protocol.ts';
 
-const entry = new URL('./thread-host.ts', import.meta.url);
-const tsx = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
+const entry = new URL('./thread-host.mjs', import.meta.url);
 
 export function threadLink(name: string): HostLink {
-  const w = new Worker(entry, { execArgv: ['--import', tsx], name });
+  const w = new Worker(entry, { name });
   let listener: (m: FromHost) => void = () => {};
   let exit: (reason: string) => void = () => {};
   let terminated = false;

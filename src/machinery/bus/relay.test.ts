@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Component, Context, Registry } from '../runtime/component.ts';
 import type { Envelope } from './protocol.ts';
 import { Relay } from './relay.ts';
-import type { Component, Context, Registry } from '../runtime/component.ts';
 
 /** A tiny pair of components on an allowed edge (kube-scheduler ↔ kube-apiserver) for bus tests. */
 const echo = (): Component => ({

@@ -1,0 +1,80 @@
+/** The headless runner's debug endpoints: trace, topology and clock. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Relay } from '../machinery/bus/relay.ts';
+import { readBody, sendJson, sendText } from './http.ts';
+
+export async function handleDebug(relay: Relay, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+  const path = url.pathname;
+  if (path === '/debug/trace' && req.method === 'GET') {
+    const sinceRaw = url.searchParams.get('since') ?? '-1';
+    if (!/^-?\d+$/.test(sinceRaw)) {
+      sendJson(res, 400, { error: `since must be an integer sequence number, got "${sinceRaw}"` });
+      return true;
+    }
+    const since = Number(sinceRaw);
+    const records = relay.trace.since(since);
+    const dropped = relay.trace.first > since + 1 && since >= 0;
+    res.writeHead(200, {
+      'Content-Type': 'application/x-ndjson',
+      'X-Trace-First': String(relay.trace.first),
+      'X-Trace-Last': String(relay.trace.last),
+      'X-Trace-Dropped': String(dropped),
+    });
+    for (const r of records) res.write(`${JSON.stringify(r)}\n`);
+    res.end();
+    return true;
+  }
+  if (path === '/debug/topology' && req.method === 'GET') {
+    sendJson(res, 200, { now: relay.now, mode: relay.mode, hosts: relay.topology, stats: relay.stats });
+    return true;
+  }
+  if (path === '/debug/clock' && req.method === 'POST') {
+    let body: { action?: string; speed?: number | 'max'; ms?: number };
+    try {
+      body = JSON.parse((await readBody(req, 4096)).toString('utf8') || '{}');
+    } catch (e) {
+      sendJson(res, 400, { error: `malformed JSON: ${(e as Error).message}` });
+      return true;
+    }
+    switch (body.action) {
+      case 'pause':
+        relay.setSpeed({ mode: 'paused' });
+        break;
+      case 'resume':
+      case 'speed': {
+        const s = body.speed ?? 1;
+        if (s === 'max') relay.setSpeed({ mode: 'max' });
+        else if (typeof s === 'number' && s > 0) relay.setSpeed({ mode: 'realtime', factor: s });
+        else {
+          sendJson(res, 400, { error: `speed must be "max" or a positive number, got ${JSON.stringify(s)}` });
+          return true;
+        }
+        break;
+      }
+      case 'advance': {
+        const ms = body.ms;
+        if (typeof ms !== 'number' || ms < 0) {
+          sendJson(res, 400, { error: 'advance needs "ms": a non-negative number of simulated milliseconds' });
+          return true;
+        }
+        await relay.advance(ms);
+        break;
+      }
+      case 'step':
+        await relay.step();
+        break;
+      default:
+        sendJson(res, 400, {
+          error: `action must be pause, resume, speed, advance or step, got ${JSON.stringify(body.action)}`,
+        });
+        return true;
+    }
+    sendJson(res, 200, { now: relay.now, mode: relay.mode });
+    return true;
+  }
+  if (path.startsWith('/debug/')) {
+    sendText(res, 404, `no debug endpoint ${req.method ?? ''} ${path}\n`);
+    return true;
+  }
+  return false;
+}

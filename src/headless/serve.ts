@@ -1,0 +1,91 @@
+/**
+ * The headless runner: boots the cluster's components in Node worker_threads behind the relay and
+ * serves etcd's JSON gateway (--etcd-port) and the debug endpoints (--port) on 127.0.0.1 until
+ * SIGINT or SIGTERM.
+ *
+ *   npm run serve -- [--port 6443] [--etcd-port 2379] [--seed N] [--speed max|<factor>]
+ *                    [--nodes N | --config kind.yaml] [--only etcd]
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { registry } from '../../workers/registry.ts';
+import { bootCluster } from '../machinery/cluster/cluster.ts';
+import { ArgError, parseServeArgs } from './args.ts';
+import { handleDebug } from './debug.ts';
+import { EtcdGateway } from './etcd-gateway.ts';
+import { sendText } from './http.ts';
+import { threadLink } from './threads.ts';
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+async function main(): Promise<void> {
+  let args: ReturnType<typeof parseServeArgs>;
+  try {
+    args = parseServeArgs(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof ArgError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const cluster = await bootCluster(
+    { workers: args.workers, seed: args.seed, ...(args.only ? { only: args.only } : {}) },
+    (plan) => threadLink(plan.name),
+    registry,
+  );
+  const relay = cluster.relay;
+  relay.setSpeed(args.speed === 'max' ? { mode: 'max' } : { mode: 'realtime', factor: args.speed });
+  relay.start();
+
+  const gateway = new EtcdGateway(relay);
+  const etcdServer = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (gateway.handles(url.pathname)) {
+      gateway.handle(req, res, url.pathname).catch((e: unknown) => {
+        if (!res.headersSent) sendText(res, 500, `internal error: ${(e as Error).message}\n`);
+        else res.end();
+      });
+    } else sendText(res, 404, 'Not Found\n');
+  });
+  const apiServer = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    handleDebug(relay, req, res, url)
+      .then((handled) => {
+        if (!handled)
+          sendText(res, 404, `${url.pathname} is not served yet: the Kubernetes API arrives with kube-apiserver\n`);
+      })
+      .catch((e: unknown) => {
+        if (!res.headersSent) sendText(res, 500, `internal error: ${(e as Error).message}\n`);
+      });
+  });
+  const etcdPort = await listen(etcdServer, args.etcdPort);
+  process.stdout.write(`etcd at http://127.0.0.1:${etcdPort}\n`);
+  const port = await listen(apiServer, args.port);
+  process.stdout.write(`debug endpoints at http://127.0.0.1:${port}/debug/trace\n`);
+
+  let closing = false;
+  const close = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    process.stdout.write(`${signal}: shutting down\n`);
+    etcdServer.closeAllConnections();
+    apiServer.closeAllConnections();
+    etcdServer.close();
+    apiServer.close();
+    await cluster.shutdown();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void close('SIGINT'));
+  process.on('SIGTERM', () => void close('SIGTERM'));
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`error: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});

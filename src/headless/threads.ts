@@ -29,5 +29,8 @@ export function threadLink(name: string): HostLink {
       terminated = true;
       void w.terminate();
     },
+    kill() {
+      void w.terminate();
+    },
   };
 }

@@ -12,6 +12,8 @@ export interface HostLink {
   /** Called when the host's thread dies (not when a component throws: that is an ack with crash). */
   onExit(cb: (reason: string) => void): void;
   terminate(): void;
+  /** Kills the host's thread as a crash would, so that the exit is reported (fault injection). */
+  kill?(): void;
 }
 
 /**

@@ -90,3 +90,29 @@ describe('relay', () => {
     expect(relay.trace.first).toBeGreaterThan(100);
   });
 });
+
+describe('route enforcement', () => {
+  it('refuses a component that addresses etcd directly, and the component learns it was refused', async () => {
+    const sneaky = (): Component => ({
+      start(ctx) {
+        ctx.setTimer(10, async () => {
+          try {
+            await ctx.request('etcd', 'etcd.range', { key: '/registry/' });
+          } catch (e) {
+            ctx.annotate(`refused: ${(e as Error).message}`);
+          }
+        });
+      },
+      receive() {},
+    });
+    const relay = new Relay({ seed: 1 });
+    await relay.addLocalHost('kube-scheduler', { sneaky }, [{ kind: 'sneaky', address: 'kube-scheduler' }]);
+    await relay.advance(100);
+    const records = relay.trace.since(-1);
+    const refusal = records.find((r) => r.kind === '@bus.refused');
+    expect(refusal).toMatchObject({ from: 'kube-scheduler', to: 'etcd' });
+    expect(refusal?.summary).toContain('kube-scheduler does not talk to etcd');
+    expect(records.some((r) => r.kind === '@bus.note' && r.summary.startsWith('refused: kube-scheduler does not talk to etcd'))).toBe(true);
+    expect(records.some((r) => r.kind === 'etcd.range')).toBe(false);
+  });
+});

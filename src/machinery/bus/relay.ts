@@ -218,6 +218,27 @@ export class Relay {
     for (const o of outputs) this.accept(o);
   }
 
+  /**
+   * Kills a host's worker, as `kill -9` would kill the process: its components lose their memory,
+   * the relay notices the exit, records the crash and starts a fresh worker that recovers from its
+   * durable records.
+   */
+  kill(hostName: string): Promise<void> {
+    const entry = this.hosts.find((h) => h.name === hostName);
+    if (!entry) return Promise.reject(new Error(`no host ${hostName}`));
+    return this.serial(async () => {
+      if (entry.link.kill) {
+        entry.link.kill();
+        // The exit is reported asynchronously; wait for it, then restart.
+        while (!entry.dead) await new Promise<void>((r) => setTimeout(r, 5));
+        await this.restart(entry, 'killed', entry.name);
+      } else {
+        entry.dead = true;
+        await this.restart(entry, 'killed', entry.name);
+      }
+    });
+  }
+
   private async restart(entry: HostEntry, error: string, address: Address): Promise<void> {
     this.stats.crashes++;
     this.record(BUS.crashed, address, address, `${address} crashed: ${error}`, { error });

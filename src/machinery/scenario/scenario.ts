@@ -1,0 +1,206 @@
+/**
+ * Scenarios: a cluster, a seed and a list of steps, run at maximum speed on the simulated clock.
+ * The same file and seed give a byte-identical trace, which is what lessons and share links are
+ * made of. Parsing reports problems with their YAML line and column.
+ *
+ *   name: etcd basics
+ *   seed: 7
+ *   cluster: { only: etcd }
+ *   steps:
+ *     - etcd: put /registry/demo/a hello
+ *     - etcd: { op: range, key: /registry/demo/, prefix: true }
+ *     - wait: 30s
+ */
+import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { utf8ToBytes } from '../../../workers/etcd/json.ts';
+import type { Relay } from '../bus/relay.ts';
+import { type EtcdctlCommand, parseEtcdctl, prefixEnd, printError, printResult, UsageError } from '../etcdctl.ts';
+import type { ClusterConfig } from '../cluster/topology.ts';
+import { parseDuration } from './duration.ts';
+
+export type Step = { etcd: EtcdctlCommand; text: string; line: number } | { wait: number; text: string; line: number };
+
+export interface Scenario {
+  name: string;
+  seed: number | undefined;
+  cluster: ClusterConfig;
+  steps: Step[];
+}
+
+export class ScenarioError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly col: number,
+  ) {
+    super(`line ${line}, column ${col}: ${message}`);
+    this.name = 'ScenarioError';
+  }
+}
+
+const byteStringFields = new Set(['key', 'range_end', 'value']);
+
+/** `{op: put, key: /a, value: b}` → a bus request; text fields become UTF-8 bytes. */
+function objectStep(o: Record<string, unknown>): EtcdctlCommand {
+  const { op, prefix, ...rest } = o;
+  const req = toBytes(rest) as Record<string, unknown>;
+  if (prefix === true) req.range_end = prefixEnd(req.key as string);
+  switch (op) {
+    case 'put':
+      return { verb: 'put', req, format: 'simple', prevKv: req.prev_kv === true };
+    case 'range':
+    case 'get':
+      return { verb: 'range', req, format: 'simple' };
+    case 'delete':
+    case 'del':
+    case 'deleterange':
+      return { verb: 'deleterange', req, format: 'simple', prevKv: req.prev_kv === true };
+    case 'txn':
+      return { verb: 'txn', req: txnOf(rest), format: 'json' };
+    case 'compaction':
+    case 'compact':
+      return { verb: 'compaction', req, format: 'simple' };
+    default:
+      throw new UsageError(`unknown etcd op ${JSON.stringify(op)}: use put, range, delete, txn or compaction`);
+  }
+}
+
+function toBytes(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(toBytes);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = byteStringFields.has(k) && typeof x === 'string' ? utf8ToBytes(x) : toBytes(x);
+    return out;
+  }
+  return v;
+}
+
+/** Txn ops may be written `{put: {...}}`, `{range: {...}}`, `{delete: {...}}` or `{txn: {...}}`. */
+function txnOf(o: Record<string, unknown>): unknown {
+  const ops = (list: unknown): unknown[] =>
+    ((list as unknown[] | undefined) ?? []).map((op) => {
+      const [k, v] = Object.entries(op as Record<string, unknown>)[0] ?? [];
+      const body = toBytes(v) as Record<string, unknown>;
+      if ((v as { prefix?: boolean } | undefined)?.prefix === true) {
+        delete body.prefix;
+        body.range_end = prefixEnd(body.key as string);
+      }
+      switch (k) {
+        case 'put':
+        case 'request_put':
+          return { request_put: body };
+        case 'range':
+        case 'get':
+        case 'request_range':
+          return { request_range: body };
+        case 'delete':
+        case 'request_delete_range':
+          return { request_delete_range: body };
+        case 'txn':
+        case 'request_txn':
+          return { request_txn: txnOf(v as Record<string, unknown>) };
+        default:
+          throw new UsageError(`unknown txn operation ${JSON.stringify(k)}: use put, range, delete or txn`);
+      }
+    });
+  return { compare: toBytes(o.compare ?? []), success: ops(o.success), failure: ops(o.failure) };
+}
+
+/** Splits a command line into words, honouring single and double quotes. */
+export function words(line: string): string[] {
+  const out: string[] = [];
+  const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g;
+  for (const m of line.matchAll(re)) out.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? m[3] ?? ''));
+  return out;
+}
+
+export function parseScenario(text: string): Scenario {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { version: '1.1', lineCounter: lc, prettyErrors: false });
+  const at = (range: [number, number, number] | undefined | null): [number, number] => {
+    const p = lc.linePos(range?.[0] ?? 0);
+    return [p.line, p.col];
+  };
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const p = e.linePos?.[0] ?? { line: 1, col: 1 };
+    throw new ScenarioError(e.message.split('\n')[0] ?? e.message, p.line, p.col);
+  }
+  const root = doc.contents;
+  if (!isMap(root)) throw new ScenarioError('a scenario is a mapping with name, seed, cluster and steps', 1, 1);
+  const js = doc.toJS() as Record<string, unknown>;
+  for (const k of Object.keys(js)) {
+    if (!['name', 'seed', 'cluster', 'steps', 'description'].includes(k)) {
+      const node = root.items.find((i) => (i.key as { value?: unknown }).value === k)?.key as { range?: [number, number, number] };
+      throw new ScenarioError(`unknown field "${k}" (expected name, description, seed, cluster, steps)`, ...at(node?.range));
+    }
+  }
+  const seed = js.seed;
+  if (seed !== undefined && (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0)) {
+    throw new ScenarioError(`seed must be a non-negative integer, got ${JSON.stringify(seed)}`, ...at((root.get('seed', true) as { range?: [number, number, number] })?.range));
+  }
+  const stepsNode = root.get('steps', true);
+  if (!isSeq(stepsNode)) throw new ScenarioError('steps must be a list', ...at((stepsNode as { range?: [number, number, number] } | undefined)?.range));
+  const steps: Step[] = [];
+  stepsNode.items.forEach((item, i) => {
+    const [line, col] = at((item as { range?: [number, number, number] }).range);
+    const raw = (js.steps as unknown[])[i];
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw) || Object.keys(raw).length !== 1) {
+      throw new ScenarioError(`step ${i + 1} must have exactly one of etcd or wait`, line, col);
+    }
+    const [kind, body] = Object.entries(raw as Record<string, unknown>)[0] as [string, unknown];
+    try {
+      if (kind === 'etcd') {
+        if (typeof body === 'string') {
+          const argv = words(body);
+          if (argv[0] === 'etcdctl') argv.shift();
+          steps.push({ etcd: parseEtcdctl(argv), text: `etcdctl ${argv.join(' ')}`, line });
+        } else if (body && typeof body === 'object') {
+          steps.push({ etcd: objectStep(body as Record<string, unknown>), text: `etcd ${JSON.stringify(body)}`, line });
+        } else throw new UsageError('etcd: takes an etcdctl command line or a request object');
+      } else if (kind === 'wait') {
+        steps.push({ wait: parseDuration(String(body)), text: `wait ${String(body)}`, line });
+      } else {
+        throw new UsageError(`unknown step "${kind}" (this build knows etcd and wait)`);
+      }
+    } catch (e) {
+      if (e instanceof ScenarioError) throw e;
+      throw new ScenarioError((e as Error).message, line, col);
+    }
+  });
+  const cluster = (js.cluster ?? {}) as ClusterConfig;
+  return { name: String(js.name ?? 'scenario'), seed: seed as number | undefined, cluster, steps };
+}
+
+export interface StepResult {
+  step: string;
+  line: number;
+  at: number;
+  output: string;
+}
+
+/** Runs the steps against a booted cluster at maximum speed. */
+export async function runSteps(relay: Relay, steps: Step[]): Promise<StepResult[]> {
+  const etcdctl = relay.client('etcdctl');
+  const results: StepResult[] = [];
+  for (const step of steps) {
+    if ('wait' in step) {
+      await relay.advance(step.wait);
+      results.push({ step: step.text, line: step.line, at: relay.now, output: '' });
+      continue;
+    }
+    const cmd = step.etcd;
+    if (cmd.verb === 'watch') throw new ScenarioError('watch is not a scenario step (it never ends)', step.line, 1);
+    const reply = await relay.settle(
+      etcdctl.request<{ ok?: unknown; error?: { message: string } }>('etcd', `etcd.${cmd.verb}`, cmd.req, step.text),
+    );
+    const p = reply.payload;
+    results.push({
+      step: step.text,
+      line: step.line,
+      at: relay.now,
+      output: p.error ? printError(p.error.message) : printResult(cmd, p.ok),
+    });
+  }
+  return results;
+}

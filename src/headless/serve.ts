@@ -13,6 +13,7 @@ import { bootCluster } from '../machinery/cluster/cluster.ts';
 import { ArgError, parseServeArgs } from './args.ts';
 import { handleDebug } from './debug.ts';
 import { EtcdGateway } from './etcd-gateway.ts';
+import { KubeGateway } from './kube-gateway.ts';
 import { sendText } from './http.ts';
 import { threadLink } from './threads.ts';
 
@@ -35,7 +36,8 @@ async function main(): Promise<void> {
     throw e;
   }
   const cluster = await bootCluster(
-    { workers: args.workers, seed: args.seed, ...(args.only ? { only: args.only } : {}) },
+    // Simulated time 0 is now, so real kubectl's AGE column reads true.
+    { workers: args.workers, seed: args.seed, epoch: Date.now(), ...(args.only ? { only: args.only } : {}) },
     (plan) => threadLink(plan.name),
     registry,
   );
@@ -53,20 +55,28 @@ async function main(): Promise<void> {
       });
     } else sendText(res, 404, 'Not Found\n');
   });
+  const hasApi = cluster.hosts.some((h) => h.name === 'kube-apiserver');
+  const kube = hasApi ? new KubeGateway(relay) : undefined;
   const apiServer = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     handleDebug(relay, req, res, url)
-      .then((handled) => {
-        if (!handled)
-          sendText(res, 404, `${url.pathname} is not served yet: the Kubernetes API arrives with kube-apiserver\n`);
+      .then(async (handled) => {
+        if (handled) return;
+        if (kube) await kube.handle(req, res, url);
+        else sendText(res, 404, `${url.pathname}: this cluster runs etcd only (--only etcd)\n`);
       })
       .catch((e: unknown) => {
         if (!res.headersSent) sendText(res, 500, `internal error: ${(e as Error).message}\n`);
+        else res.end();
       });
   });
   const etcdPort = await listen(etcdServer, args.etcdPort);
   process.stdout.write(`etcd at http://127.0.0.1:${etcdPort}\n`);
   const port = await listen(apiServer, args.port);
+  if (kube) {
+    await kube.ready();
+    process.stdout.write(`Kubernetes API at http://127.0.0.1:${port}\n`);
+  }
   process.stdout.write(`debug endpoints at http://127.0.0.1:${port}/debug/trace\n`);
 
   let closing = false;

@@ -15,6 +15,25 @@ export interface ClusterConfig {
   seed?: number;
   /** Run only etcd (`--only etcd`). */
   only?: 'etcd';
+  /** Epoch ms of simulated time 0 (timestamps in objects). Defaults to 2025-01-01T00:00:00Z. */
+  epoch?: number;
+}
+
+/** A node as the cluster boots it: kind's names, addresses and pod CIDRs. */
+export interface NodePlan {
+  name: string;
+  role: 'control-plane' | 'worker';
+  podCIDR: string;
+  internalIP: string;
+}
+
+export function nodePlans(config: ClusterConfig): NodePlan[] {
+  return nodeNames(config).map((name, i) => ({
+    name,
+    role: i === 0 ? 'control-plane' : 'worker',
+    podCIDR: `10.244.${i}.0/24`,
+    internalIP: `172.18.0.${i + 2}`,
+  }));
 }
 
 export interface HostPlan {
@@ -37,7 +56,13 @@ export function nodeNames(config: ClusterConfig): string[] {
 export function planHosts(config: ClusterConfig, available: readonly string[]): HostPlan[] {
   const plans: HostPlan[] = [{ name: 'etcd', specs: [{ kind: 'etcd', address: 'etcd' }] }];
   if (config.only === 'etcd') return plans;
-  for (const kind of ['kube-apiserver', 'kube-scheduler', 'kube-controller-manager']) {
+  if (available.includes('kube-apiserver')) {
+    const nodes = nodePlans(config);
+    const apiConfig: Record<string, unknown> = { nodes, advertiseAddress: nodes[0]?.internalIP ?? '172.18.0.2' };
+    if (config.epoch !== undefined) apiConfig.epoch = config.epoch;
+    plans.push({ name: 'kube-apiserver', specs: [{ kind: 'kube-apiserver', address: 'kube-apiserver', config: apiConfig }] });
+  }
+  for (const kind of ['kube-scheduler', 'kube-controller-manager']) {
     if (available.includes(kind)) plans.push({ name: kind, specs: [{ kind, address: kind }] });
   }
   return plans;

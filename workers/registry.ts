@@ -1,7 +1,9 @@
 /** Every component kind the cluster can run, by the name a ComponentSpec uses. */
 import type { Registry } from '../src/machinery/runtime/component.ts';
 import { createEtcd } from './etcd/etcd.ts';
+import { createKubeApiserver } from './kube-apiserver/apiserver.ts';
 
 export const registry: Registry = {
   etcd: createEtcd,
+  'kube-apiserver': createKubeApiserver,
 };

@@ -49,7 +49,12 @@ export class KubeGateway {
 
   /** Resolves once kube-apiserver answers (it queues requests until its caches are primed). */
   async ready(): Promise<void> {
-    await this.client.request('kube-apiserver', 'api.get', { method: 'GET', path: '/readyz', query: {}, headers: {} }, 'GET /readyz');
+    await this.client.request(
+      'kube-apiserver',
+      'api.get',
+      { method: 'GET', path: '/readyz', query: {}, headers: {} },
+      'GET /readyz',
+    );
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -65,7 +70,15 @@ export class KubeGateway {
         writeResponse(res, {
           status: 413,
           headers: { 'content-type': 'application/json' },
-          body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Request entity too large: limit is 3145728', reason: 'RequestEntityTooLarge', code: 413 },
+          body: {
+            kind: 'Status',
+            apiVersion: 'v1',
+            metadata: {},
+            status: 'Failure',
+            message: 'Request entity too large: limit is 3145728',
+            reason: 'RequestEntityTooLarge',
+            code: 413,
+          },
         });
         return;
       }

@@ -1,9 +1,9 @@
 /** Runs a scenario on a fresh cluster, in worker_threads or in this thread, and returns its trace. */
 import { registry } from '../../workers/registry.ts';
+import { inProcessLink } from '../machinery/bus/links.ts';
 import type { TraceRecord } from '../machinery/bus/trace.ts';
 import { bootCluster } from '../machinery/cluster/cluster.ts';
 import { parseScenario, runSteps, type StepResult } from '../machinery/scenario/scenario.ts';
-import { inProcessLink } from '../machinery/bus/links.ts';
 import { threadLink } from './threads.ts';
 
 export interface ScenarioRun {

@@ -9,7 +9,9 @@ import { ScenarioError } from '../machinery/scenario/scenario.ts';
 import { runScenario } from './run-scenario.ts';
 
 function usage(msg: string): never {
-  process.stderr.write(`error: ${msg}\nusage: npm run scenario -- <file.yaml> [--seed N] [--out trace.jsonl] [--in-process]\n`);
+  process.stderr.write(
+    `error: ${msg}\nusage: npm run scenario -- <file.yaml> [--seed N] [--out trace.jsonl] [--in-process]\n`,
+  );
   process.exit(2);
 }
 

@@ -13,8 +13,8 @@ import { bootCluster } from '../machinery/cluster/cluster.ts';
 import { ArgError, parseServeArgs } from './args.ts';
 import { handleDebug } from './debug.ts';
 import { EtcdGateway } from './etcd-gateway.ts';
-import { KubeGateway } from './kube-gateway.ts';
 import { sendText } from './http.ts';
+import { KubeGateway } from './kube-gateway.ts';
 import { threadLink } from './threads.ts';
 
 function listen(server: Server, port: number): Promise<number> {

@@ -17,6 +17,8 @@ export interface ClusterConfig {
   only?: 'etcd';
   /** Epoch ms of simulated time 0 (timestamps in objects). Defaults to 2025-01-01T00:00:00Z. */
   epoch?: number;
+  /** Events kept per resource in kube-apiserver's watch cache (how far back a watch may start). */
+  watchCacheSize?: number;
 }
 
 /** A node as the cluster boots it: kind's names, addresses and pod CIDRs. */
@@ -60,7 +62,11 @@ export function planHosts(config: ClusterConfig, available: readonly string[]): 
     const nodes = nodePlans(config);
     const apiConfig: Record<string, unknown> = { nodes, advertiseAddress: nodes[0]?.internalIP ?? '172.18.0.2' };
     if (config.epoch !== undefined) apiConfig.epoch = config.epoch;
-    plans.push({ name: 'kube-apiserver', specs: [{ kind: 'kube-apiserver', address: 'kube-apiserver', config: apiConfig }] });
+    if (config.watchCacheSize !== undefined) apiConfig.watchCacheSize = config.watchCacheSize;
+    plans.push({
+      name: 'kube-apiserver',
+      specs: [{ kind: 'kube-apiserver', address: 'kube-apiserver', config: apiConfig }],
+    });
   }
   for (const kind of ['kube-scheduler', 'kube-controller-manager']) {
     if (available.includes(kind)) plans.push({ name: kind, specs: [{ kind, address: kind }] });

@@ -13,12 +13,50 @@
  */
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { utf8ToBytes } from '../../../workers/etcd/json.ts';
+import { apiKind, apiSummary } from '../api/request-info.ts';
+import type { ApiRequest, ApiResponse, HttpMethod } from '../api/types.ts';
 import type { Relay } from '../bus/relay.ts';
-import { type EtcdctlCommand, parseEtcdctl, prefixEnd, printError, printResult, UsageError } from '../etcdctl.ts';
 import type { ClusterConfig } from '../cluster/topology.ts';
+import { type EtcdctlCommand, parseEtcdctl, prefixEnd, printError, printResult, UsageError } from '../etcdctl.ts';
 import { parseDuration } from './duration.ts';
 
-export type Step = { etcd: EtcdctlCommand; text: string; line: number } | { wait: number; text: string; line: number };
+/** A raw API request, as `api: {method, path, body?, query?}` writes it. */
+export interface ApiStep {
+  method: HttpMethod;
+  path: string;
+  query?: Record<string, string>;
+  body?: unknown;
+  contentType?: string;
+}
+
+export type Step =
+  | { etcd: EtcdctlCommand; text: string; line: number }
+  | { wait: number; text: string; line: number }
+  | { api: ApiStep; text: string; line: number };
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+function apiStep(body: unknown): ApiStep {
+  if (typeof body === 'string') {
+    const [method, path] = body.trim().split(/\s+/) as [string, string | undefined];
+    if (!METHODS.includes(method as HttpMethod) || !path?.startsWith('/')) {
+      throw new UsageError('api: takes "METHOD /path" or {method, path, body, query, contentType}');
+    }
+    return { method: method as HttpMethod, path };
+  }
+  const o = body as Record<string, unknown>;
+  const method = String(o.method ?? 'GET').toUpperCase();
+  if (!METHODS.includes(method as HttpMethod))
+    throw new UsageError(`api: method must be one of ${METHODS.join(', ')}, got ${JSON.stringify(o.method)}`);
+  if (typeof o.path !== 'string' || !o.path.startsWith('/'))
+    throw new UsageError('api: path must be a string starting with /');
+  const step: ApiStep = { method: method as HttpMethod, path: o.path };
+  if (o.query !== undefined)
+    step.query = Object.fromEntries(Object.entries(o.query as object).map(([k, v]) => [k, String(v)]));
+  if (o.body !== undefined) step.body = o.body;
+  if (typeof o.contentType === 'string') step.contentType = o.contentType;
+  return step;
+}
 
 export interface Scenario {
   name: string;
@@ -69,7 +107,8 @@ function toBytes(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(toBytes);
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = byteStringFields.has(k) && typeof x === 'string' ? utf8ToBytes(x) : toBytes(x);
+    for (const [k, x] of Object.entries(v))
+      out[k] = byteStringFields.has(k) && typeof x === 'string' ? utf8ToBytes(x) : toBytes(x);
     return out;
   }
   return v;
@@ -131,16 +170,28 @@ export function parseScenario(text: string): Scenario {
   const js = doc.toJS() as Record<string, unknown>;
   for (const k of Object.keys(js)) {
     if (!['name', 'seed', 'cluster', 'steps', 'description'].includes(k)) {
-      const node = root.items.find((i) => (i.key as { value?: unknown }).value === k)?.key as { range?: [number, number, number] };
-      throw new ScenarioError(`unknown field "${k}" (expected name, description, seed, cluster, steps)`, ...at(node?.range));
+      const node = root.items.find((i) => (i.key as { value?: unknown }).value === k)?.key as {
+        range?: [number, number, number];
+      };
+      throw new ScenarioError(
+        `unknown field "${k}" (expected name, description, seed, cluster, steps)`,
+        ...at(node?.range),
+      );
     }
   }
   const seed = js.seed;
   if (seed !== undefined && (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0)) {
-    throw new ScenarioError(`seed must be a non-negative integer, got ${JSON.stringify(seed)}`, ...at((root.get('seed', true) as { range?: [number, number, number] })?.range));
+    throw new ScenarioError(
+      `seed must be a non-negative integer, got ${JSON.stringify(seed)}`,
+      ...at((root.get('seed', true) as { range?: [number, number, number] })?.range),
+    );
   }
   const stepsNode = root.get('steps', true);
-  if (!isSeq(stepsNode)) throw new ScenarioError('steps must be a list', ...at((stepsNode as { range?: [number, number, number] } | undefined)?.range));
+  if (!isSeq(stepsNode))
+    throw new ScenarioError(
+      'steps must be a list',
+      ...at((stepsNode as { range?: [number, number, number] } | undefined)?.range),
+    );
   const steps: Step[] = [];
   stepsNode.items.forEach((item, i) => {
     const [line, col] = at((item as { range?: [number, number, number] }).range);
@@ -158,10 +209,12 @@ export function parseScenario(text: string): Scenario {
         } else if (body && typeof body === 'object') {
           steps.push({ etcd: objectStep(body as Record<string, unknown>), text: `etcd ${JSON.stringify(body)}`, line });
         } else throw new UsageError('etcd: takes an etcdctl command line or a request object');
+      } else if (kind === 'api') {
+        steps.push({ api: apiStep(body), text: `api ${typeof body === 'string' ? body : JSON.stringify(body)}`, line });
       } else if (kind === 'wait') {
         steps.push({ wait: parseDuration(String(body)), text: `wait ${String(body)}`, line });
       } else {
-        throw new UsageError(`unknown step "${kind}" (this build knows etcd and wait)`);
+        throw new UsageError(`unknown step "${kind}" (this build knows etcd, api and wait)`);
       }
     } catch (e) {
       if (e instanceof ScenarioError) throw e;
@@ -182,11 +235,37 @@ export interface StepResult {
 /** Runs the steps against a booted cluster at maximum speed. */
 export async function runSteps(relay: Relay, steps: Step[]): Promise<StepResult[]> {
   const etcdctl = relay.client('etcdctl');
+  const kubectl = relay.client('kubectl');
   const results: StepResult[] = [];
   for (const step of steps) {
     if ('wait' in step) {
       await relay.advance(step.wait);
       results.push({ step: step.text, line: step.line, at: relay.now, output: '' });
+      continue;
+    }
+    if ('api' in step) {
+      const a = step.api;
+      const req: ApiRequest = {
+        method: a.method,
+        path: a.path,
+        query: a.query ?? {},
+        headers: {
+          accept: 'application/json',
+          'content-type': a.contentType ?? 'application/json',
+          'user-agent': 'wheelhouse-scenario',
+        },
+      };
+      if (a.body !== undefined) req.body = typeof a.body === 'string' ? a.body : JSON.stringify(a.body);
+      const reply = await relay.settle(
+        kubectl.request<ApiResponse>('kube-apiserver', apiKind(req), req, apiSummary(req)),
+      );
+      const r = reply.payload;
+      results.push({
+        step: step.text,
+        line: step.line,
+        at: relay.now,
+        output: `${r.status}\n${typeof r.body === 'string' ? r.body : JSON.stringify(r.body, null, 2)}\n`,
+      });
       continue;
     }
     const cmd = step.etcd;

@@ -1,9 +1,13 @@
 /** Every component kind the cluster can run, by the name a ComponentSpec uses. */
 import type { Registry } from '../src/machinery/runtime/component.ts';
 import { createEtcd } from './etcd/etcd.ts';
+import { createContainerd } from './containerd/containerd.ts';
 import { createKubeApiserver } from './kube-apiserver/apiserver.ts';
+import { createKubelet } from './kubelet/kubelet.ts';
 
 export const registry: Registry = {
   etcd: createEtcd,
   'kube-apiserver': createKubeApiserver,
+  kubelet: createKubelet,
+  containerd: createContainerd,
 };

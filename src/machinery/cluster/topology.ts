@@ -5,6 +5,7 @@
  * share hosts beyond NODES_PER_HOST_THRESHOLD nodes, so hundreds of nodes do not mean hundreds of
  * threads; the components and their addresses are the same either way.
  */
+import { DEFAULT_EPOCH } from '../api/time.ts';
 import type { ComponentSpec } from '../bus/protocol.ts';
 
 export interface ClusterConfig {
@@ -60,7 +61,11 @@ export function planHosts(config: ClusterConfig, available: readonly string[]): 
   if (config.only === 'etcd') return plans;
   if (available.includes('kube-apiserver')) {
     const nodes = nodePlans(config);
-    const apiConfig: Record<string, unknown> = { nodes, advertiseAddress: nodes[0]?.internalIP ?? '172.18.0.2' };
+    // Nodes are registered by their kubelets; without kubelets the API server registers them itself.
+    const apiConfig: Record<string, unknown> = {
+      nodes: available.includes('kubelet') ? [] : nodes,
+      advertiseAddress: nodes[0]?.internalIP ?? '172.18.0.2',
+    };
     if (config.epoch !== undefined) apiConfig.epoch = config.epoch;
     if (config.watchCacheSize !== undefined) apiConfig.watchCacheSize = config.watchCacheSize;
     plans.push({
@@ -71,5 +76,34 @@ export function planHosts(config: ClusterConfig, available: readonly string[]): 
   for (const kind of ['kube-scheduler', 'kube-controller-manager']) {
     if (available.includes(kind)) plans.push({ name: kind, specs: [{ kind, address: kind }] });
   }
+  if (available.includes('kubelet')) {
+    const epoch = config.epoch ?? DEFAULT_EPOCH;
+    const nodes = nodePlans(config);
+    // One worker per node for small clusters; beyond the threshold nodes share workers.
+    const perHost = Math.max(1, Math.ceil(nodes.length / NODE_HOSTS_MAX));
+    for (let i = 0; i < nodes.length; i += perHost) {
+      const group = nodes.slice(i, i + perHost);
+      const specs: ComponentSpec[] = [];
+      for (const n of group) {
+        specs.push({
+          kind: 'kubelet',
+          address: `kubelet@${n.name}`,
+          config: { node: n.name, role: n.role, podCIDR: n.podCIDR, internalIP: n.internalIP, epoch },
+        });
+        specs.push({
+          kind: 'containerd',
+          address: `containerd@${n.name}`,
+          config: { node: n.name, podCIDR: n.podCIDR, nodeIP: n.internalIP, epoch },
+        });
+      }
+      plans.push({
+        name: perHost === 1 ? `node/${group[0]?.name}` : `nodes/${group[0]?.name}..${group[group.length - 1]?.name}`,
+        specs,
+      });
+    }
+  }
   return plans;
 }
+
+/** Above this many nodes, node agents share workers (at most this many node workers). */
+export const NODE_HOSTS_MAX = 16;

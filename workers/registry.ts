@@ -3,11 +3,15 @@ import type { Registry } from '../src/machinery/runtime/component.ts';
 import { createEtcd } from './etcd/etcd.ts';
 import { createContainerd } from './containerd/containerd.ts';
 import { createKubeApiserver } from './kube-apiserver/apiserver.ts';
+import { createKubeControllerManager } from './kube-controller-manager/controller-manager.ts';
+import { createKubeScheduler } from './kube-scheduler/scheduler.ts';
 import { createKubelet } from './kubelet/kubelet.ts';
 
 export const registry: Registry = {
   etcd: createEtcd,
   'kube-apiserver': createKubeApiserver,
+  'kube-controller-manager': createKubeControllerManager,
+  'kube-scheduler': createKubeScheduler,
   kubelet: createKubelet,
   containerd: createContainerd,
 };

@@ -734,9 +734,14 @@ export class KubeApiserver implements Component {
       case 'services':
         obj.status = { loadBalancer: {} };
         break;
-      case 'namespaces':
+      case 'namespaces': {
+        // namespaceStrategy.PrepareForCreate: active, and always the `kubernetes` finalizer.
         obj.status = { phase: 'Active' };
+        const spec = (obj.spec ?? (obj.spec = {})) as { finalizers?: string[] };
+        if (!(spec.finalizers ?? []).includes('kubernetes'))
+          spec.finalizers = [...(spec.finalizers ?? []), 'kubernetes'];
         break;
+      }
     }
   }
 

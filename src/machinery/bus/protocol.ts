@@ -70,11 +70,17 @@ export type ToHost =
       now: number;
     }
   | { t: 'deliver'; round: number; now: number; batch: Envelope[] }
+  /** Stops one component (its process dies; state and timers are gone). */
+  | { t: 'stop'; address: Address }
+  /** Starts a stopped component afresh (a new process), recovering from durable records if any. */
+  | { t: 'start'; address: Address; durable?: unknown[] }
   | { t: 'shutdown' };
 
 /** Host → relay. */
 export type FromHost =
   | { t: 'ready'; outputs: Outbound[] }
+  /** Answer to start: the component's first outputs. */
+  | { t: 'started'; address: Address; outputs: Outbound[] }
   | {
       t: 'ack';
       round: number;
@@ -89,6 +95,8 @@ export const BUS = {
   refused: '@bus.refused',
   crashed: '@bus.crashed',
   restarted: '@bus.restarted',
+  stopped: '@bus.stopped',
+  started: '@bus.started',
   lost: '@bus.lost',
   note: '@bus.note',
   injected: '@bus.injected',

@@ -112,7 +112,11 @@ describe('route enforcement', () => {
     const refusal = records.find((r) => r.kind === '@bus.refused');
     expect(refusal).toMatchObject({ from: 'kube-scheduler', to: 'etcd' });
     expect(refusal?.summary).toContain('kube-scheduler does not talk to etcd');
-    expect(records.some((r) => r.kind === '@bus.note' && r.summary.startsWith('refused: kube-scheduler does not talk to etcd'))).toBe(true);
+    expect(
+      records.some(
+        (r) => r.kind === '@bus.note' && r.summary.startsWith('refused: kube-scheduler does not talk to etcd'),
+      ),
+    ).toBe(true);
     expect(records.some((r) => r.kind === 'etcd.range')).toBe(false);
   });
 });

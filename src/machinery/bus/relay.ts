@@ -66,6 +66,7 @@ interface HostEntry {
   restarts: number;
   dead: boolean;
   onReady?: { resolve: (outputs: Outbound[]) => void; reject: (e: Error) => void };
+  onStarted?: (outputs: Outbound[]) => void;
   onAck?: (m: Extract<FromHost, { t: 'ack' }>) => void;
 }
 
@@ -130,6 +131,8 @@ export class Relay {
   private clients = new Map<Address, Client>();
   private durable = new Map<Address, unknown[]>();
   private cancelled = new Set<string>();
+  /** Components that are stopped (a kubelet that was stopped, a node powered off). */
+  private stopped = new Set<Address>();
   private latency: LatencyFn;
   private edges: typeof EDGES;
   private checkpointEvery: number;
@@ -192,6 +195,7 @@ export class Relay {
   private wire(entry: HostEntry): void {
     entry.link.onMessage((m) => {
       if (m.t === 'ready') entry.onReady?.resolve(m.outputs);
+      else if (m.t === 'started') entry.onStarted?.(m.outputs);
       else if (m.t === 'fatal') entry.onReady?.reject(new Error(m.error));
       else if (m.t === 'ack') entry.onAck?.(m);
     });
@@ -216,6 +220,43 @@ export class Relay {
     entry.onReady = undefined;
     entry.dead = false;
     for (const o of outputs) this.accept(o);
+  }
+
+  isStopped(address: Address): boolean {
+    return this.stopped.has(address);
+  }
+
+  /**
+   * Stops one component, as stopping its process would: its memory and timers are gone, and a
+   * message sent to it finds nobody listening (a request gets "connection refused").
+   */
+  stopComponent(address: Address): Promise<void> {
+    const entry = this.where.get(address);
+    if (!entry) return Promise.reject(new Error(`no component ${address}`));
+    return this.serial(async () => {
+      if (this.stopped.has(address)) return;
+      this.stopped.add(address);
+      entry.link.post({ t: 'stop', address });
+      this.record(BUS.stopped, address, address, `${address} stopped`, {});
+    });
+  }
+
+  /** Starts a stopped component as a new process (recovering from its durable records, if any). */
+  startComponent(address: Address): Promise<void> {
+    const entry = this.where.get(address);
+    if (!entry) return Promise.reject(new Error(`no component ${address}`));
+    return this.serial(async () => {
+      if (!this.stopped.has(address)) return;
+      this.stopped.delete(address);
+      const outputs = await new Promise<Outbound[]>((resolve) => {
+        entry.onStarted = resolve;
+        const durable = this.durable.get(address);
+        entry.link.post(durable ? { t: 'start', address, durable } : { t: 'start', address });
+      });
+      entry.onStarted = undefined;
+      this.record(BUS.started, address, address, `${address} started`, {});
+      for (const o of outputs) this.accept(o);
+    });
   }
 
   /**
@@ -371,6 +412,29 @@ export class Relay {
       if (timerKey && this.cancelled.has(timerKey)) {
         this.cancelled.delete(timerKey);
       } else {
+        if (this.stopped.has(head.to)) {
+          // Nobody is listening: timers die with the process, messages are refused.
+          if (head.kind !== TIMER_KIND && !head.kind.startsWith('@')) {
+            this.record(BUS.lost, head.from, head.to, `${head.kind} to ${head.to}: connection refused`, {
+              kind: head.kind,
+            });
+            if (head.id !== undefined) {
+              this.enqueue({
+                seq: ++this.seq,
+                sent: this.now,
+                at: this.now,
+                from: head.to,
+                to: head.from,
+                kind: BUS.refused,
+                re: head.id,
+                summary: 'connection refused',
+                payload: { reason: `dial ${head.to}: connect: connection refused` },
+              });
+            }
+          }
+          head = this.queue.peek();
+          continue;
+        }
         if (!head.kind.startsWith('@')) {
           this.trace.append(head);
           this.stats.delivered++;

@@ -88,14 +88,26 @@ export class Clientset {
       throw new ApiError(
         typeof body === 'object' && body !== null
           ? body
-          : { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: String(body), code: r.status },
+          : {
+              kind: 'Status',
+              apiVersion: 'v1',
+              metadata: {},
+              status: 'Failure',
+              message: String(body),
+              code: r.status,
+            },
       );
     }
     return r.body as T;
   }
 
   get<T extends KObject = KObject>(gr: GR, namespace: string, name: string, subresource = ''): Promise<T> {
-    return this.call<T>({ method: 'GET', path: objectPath(info(gr), namespace, name, subresource), query: {}, headers: {} });
+    return this.call<T>({
+      method: 'GET',
+      path: objectPath(info(gr), namespace, name, subresource),
+      query: {},
+      headers: {},
+    });
   }
 
   async list<T extends KObject = KObject>(
@@ -116,11 +128,24 @@ export class Clientset {
     return { items: body.items, resourceVersion: body.metadata.resourceVersion };
   }
 
-  create<T extends KObject = KObject>(gr: GR, namespace: string, obj: KObject, subresource?: { name: string; sub: string }): Promise<T> {
+  create<T extends KObject = KObject>(
+    gr: GR,
+    namespace: string,
+    obj: KObject,
+    subresource?: { name: string; sub: string },
+  ): Promise<T> {
     const i = info(gr);
-    const path = subresource ? objectPath(i, namespace, subresource.name, subresource.sub) : collectionPath(i, namespace);
+    const path = subresource
+      ? objectPath(i, namespace, subresource.name, subresource.sub)
+      : collectionPath(i, namespace);
     const body = subresource ? obj : { apiVersion: groupVersion(i), kind: i.kind, ...obj };
-    return this.call<T>({ method: 'POST', path, query: {}, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return this.call<T>({
+      method: 'POST',
+      path,
+      query: {},
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   }
 
   update<T extends KObject = KObject>(gr: GR, obj: KObject, subresource = ''): Promise<T> {
@@ -201,7 +226,8 @@ export class Clientset {
     }
     return {
       stop: () => {
-        if (this.watches.delete(watchId)) this.ctx.send('kube-apiserver', 'api.watch.cancel', { watchId }, `cancel watch ${watchId}`);
+        if (this.watches.delete(watchId))
+          this.ctx.send('kube-apiserver', 'api.watch.cancel', { watchId }, `cancel watch ${watchId}`);
       },
     };
   }

@@ -33,13 +33,26 @@ export class EventRecorder {
   private async record(obj: KObject, type: string, reason: string, message: string): Promise<void> {
     const m = obj.metadata ?? {};
     const namespace = m.namespace || 'default';
-    const key = [this.source.component, this.source.host ?? '', obj.kind, namespace, m.name, m.uid, reason, message, type].join('|');
+    const key = [
+      this.source.component,
+      this.source.host ?? '',
+      obj.kind,
+      namespace,
+      m.name,
+      m.uid,
+      reason,
+      message,
+      type,
+    ].join('|');
     const nowMs = this.epoch + this.ctx.now();
     const now = formatRFC3339(nowMs);
     const prior = this.seen.get(key);
     if (prior) {
       prior.count++;
-      await this.client.patch(GR.events, prior.namespace, prior.name, 'merge', { count: prior.count, lastTimestamp: now });
+      await this.client.patch(GR.events, prior.namespace, prior.name, 'merge', {
+        count: prior.count,
+        lastTimestamp: now,
+      });
       return;
     }
     // Event names are the object's name and the time in nanoseconds, in hex.

@@ -53,7 +53,8 @@ export class Informer<T extends KObject = KObject> {
 
   list(namespace?: string): T[] {
     const out: T[] = [];
-    for (const obj of this.store.values()) if (namespace === undefined || obj.metadata?.namespace === namespace) out.push(obj);
+    for (const obj of this.store.values())
+      if (namespace === undefined || obj.metadata?.namespace === namespace) out.push(obj);
     return out;
   }
 
@@ -101,7 +102,13 @@ export class Informer<T extends KObject = KObject> {
     const sel: { labelSelector?: string; fieldSelector?: string; bookmarks: boolean } = { bookmarks: true };
     if (this.opts.labelSelector) sel.labelSelector = this.opts.labelSelector;
     if (this.opts.fieldSelector) sel.fieldSelector = this.opts.fieldSelector;
-    this.watchHandle = await this.client.watch(this.gr, this.opts.namespace ?? '', this.rv, (events, end) => this.onEvents(events, end), sel);
+    this.watchHandle = await this.client.watch(
+      this.gr,
+      this.opts.namespace ?? '',
+      this.rv,
+      (events, end) => this.onEvents(events, end),
+      sel,
+    );
   }
 
   private onEvents(events: WatchEventWire[], end: boolean): void {

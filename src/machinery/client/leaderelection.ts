@@ -109,7 +109,10 @@ export class LeaderElector {
     } catch (e) {
       if (!isNotFound(e)) throw e;
       try {
-        await this.client.create(GR.leases, this.cfg.namespace, { metadata: { name: this.cfg.name, namespace: this.cfg.namespace }, spec: mine });
+        await this.client.create(GR.leases, this.cfg.namespace, {
+          metadata: { name: this.cfg.name, namespace: this.cfg.namespace },
+          spec: mine,
+        });
         return true;
       } catch (err) {
         if (isAlreadyExists(err)) return false;
@@ -120,7 +123,12 @@ export class LeaderElector {
     const held = spec.holderIdentity && spec.holderIdentity !== this.cfg.identity;
     const renewed = spec.renewTime ? parseRFC3339(spec.renewTime) - this.cfg.epoch : Number.NEGATIVE_INFINITY;
     if (held && renewed + (spec.leaseDurationSeconds ?? 15) * 1000 > this.ctx.now()) return false;
-    const next: LeaseSpec = { ...spec, holderIdentity: this.cfg.identity, leaseDurationSeconds: mine.leaseDurationSeconds, renewTime: now };
+    const next: LeaseSpec = {
+      ...spec,
+      holderIdentity: this.cfg.identity,
+      leaseDurationSeconds: mine.leaseDurationSeconds,
+      renewTime: now,
+    };
     if (spec.holderIdentity !== this.cfg.identity) {
       next.acquireTime = now;
       next.leaseTransitions = (spec.leaseTransitions ?? 0) + (spec.holderIdentity ? 1 : 0);

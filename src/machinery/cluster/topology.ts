@@ -74,8 +74,12 @@ export function planHosts(config: ClusterConfig, available: readonly string[]): 
     });
   }
   for (const kind of ['kube-scheduler', 'kube-controller-manager']) {
-    if (available.includes(kind)) plans.push({ name: kind, specs: [{ kind, address: kind }] });
+    if (available.includes(kind)) {
+      plans.push({ name: kind, specs: [{ kind, address: kind, config: { epoch: config.epoch ?? DEFAULT_EPOCH } }] });
+    }
   }
+  const scheduler = plans.find((p) => p.name === 'kube-scheduler')?.specs[0];
+  if (scheduler) scheduler.config = { ...(scheduler.config as object), hostname: nodeNames(config)[0] };
   if (available.includes('kubelet')) {
     const epoch = config.epoch ?? DEFAULT_EPOCH;
     const nodes = nodePlans(config);

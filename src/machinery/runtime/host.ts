@@ -153,14 +153,49 @@ export class Host {
       case 'deliver':
         void this.deliver(m.round, m.now, m.batch);
         return;
+      case 'stop':
+        this.runtimes.delete(m.address);
+        return;
+      case 'start':
+        this.startOne(m.address, m.durable);
+        return;
       case 'shutdown':
         this.runtimes.clear();
         return;
     }
   }
 
+  private specs = new Map<Address, ComponentSpec>();
+  private seed = 0;
+  private incarnations = new Map<Address, number>();
+
+  private startOne(address: Address, durable: unknown[] | undefined): void {
+    const spec = this.specs.get(address);
+    if (!spec) return;
+    const factory = this.registry[spec.kind];
+    const n = (this.incarnations.get(address) ?? 0) + 1;
+    this.incarnations.set(address, n);
+    const rt = new ComponentRuntime(spec, this, this.seed, n);
+    this.outputs = [];
+    try {
+      rt.component = (factory as NonNullable<typeof factory>)(spec);
+      this.runtimes.set(address, rt);
+      this.current = address;
+      if (durable && rt.component.recover) rt.component.recover(durable, rt.ctx);
+      else rt.component.start?.(rt.ctx);
+    } catch (e) {
+      this.post({ t: 'fatal', error: errorText(e) });
+      return;
+    }
+    const outputs = this.outputs;
+    this.outputs = [];
+    this.post({ t: 'started', address, outputs });
+  }
+
   private boot(seed: number, specs: ComponentSpec[], durable: Record<Address, unknown[]>, now: number): void {
     this.now = now;
+    this.seed = seed;
+    for (const s of specs) this.specs.set(s.address, s);
     this.outputs = [];
     try {
       for (const spec of specs) {

@@ -64,7 +64,9 @@ export class KubeGateway {
     }
     let body: string | undefined;
     try {
-      body = (await readBody(req, BODY_LIMIT)).toString('utf8');
+      // Protobuf bodies are binary: carried as a byte string (one char per byte).
+      const binary = (req.headers['content-type'] ?? '').startsWith('application/vnd.kubernetes.protobuf');
+      body = (await readBody(req, BODY_LIMIT)).toString(binary ? 'latin1' : 'utf8');
     } catch (e) {
       if (e instanceof BodyTooLarge) {
         writeResponse(res, {

@@ -10,7 +10,21 @@
  */
 import { isMap, parseAllDocuments } from 'yaml';
 import { ApiErrors, fieldErrorText } from '../../src/machinery/api/errors.ts';
-import { jsonPatch, mergePatch, PatchError, strategicMergePatch } from '../../src/machinery/api/patch.ts';
+import {
+  jsonPatch,
+  managerOrUserAgent,
+  mergePatch,
+  PatchError,
+  serverSideApply,
+  strategicMergePatch,
+  updateManagedFields,
+} from '../../src/machinery/api/patch.ts';
+import {
+  bytesFromBinaryString,
+  decodeK8sProtobuf,
+  PROTOBUF_CONTENT_TYPE,
+  ProtobufError,
+} from '../../src/machinery/api/protobuf/index.ts';
 import { isWatch, parseRequestInfo, type RequestInfo } from '../../src/machinery/api/request-info.ts';
 import { groupResource, groupVersion, lookup, RESOURCES, storageKey } from '../../src/machinery/api/resources.ts';
 import { DEFAULT_EPOCH, formatRFC3339 } from '../../src/machinery/api/time.ts';
@@ -126,10 +140,7 @@ class HttpError extends Error {
 
 /** The manager name kube-apiserver records for a write (the fieldManager parameter, or the user agent's program). */
 function managerOf(req: ApiRequest): string {
-  if (req.query.fieldManager) return req.query.fieldManager;
-  const ua = req.headers['user-agent'] ?? '';
-  const prog = ua.split('/')[0];
-  return prog || 'unknown';
+  return managerOrUserAgent(req.query.fieldManager, req.headers['user-agent']);
 }
 
 export class KubeApiserver implements Component {
@@ -143,6 +154,8 @@ export class KubeApiserver implements Component {
   private watchOwners = new Map<string, Cacher>();
   private lastCompactRev = 0;
   private requestSeq = 0;
+  /** Objects whose managedFields server-side apply has already computed. */
+  private appliedFields = new WeakSet<KObject>();
   readonly epoch: number;
 
   constructor(readonly config: ApiserverConfig = {}) {
@@ -375,7 +388,22 @@ export class KubeApiserver implements Component {
     const text = req.body ?? '';
     const type = (req.headers['content-type'] ?? JSON_TYPE).split(';')[0]?.trim() ?? JSON_TYPE;
     let obj: unknown;
-    if (type === 'application/yaml' || type === 'application/apply-patch+yaml') {
+    if (type === PROTOBUF_CONTENT_TYPE) {
+      try {
+        obj = decodeK8sProtobuf(bytesFromBinaryString(text)).object;
+      } catch (e) {
+        if (!(e instanceof ProtobufError)) throw e;
+        if (e.unsupported) {
+          throw new HttpError({
+            ...ApiErrors.badRequest(''),
+            code: 415,
+            reason: 'UnsupportedMediaType',
+            message: `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`,
+          });
+        }
+        throw new HttpError(ApiErrors.badRequest(`error decoding protobuf: ${e.message}`));
+      }
+    } else if (type === 'application/yaml' || type === 'application/apply-patch+yaml') {
       const docs = parseAllDocuments(text, { version: '1.1' });
       const doc = Array.isArray(docs) ? docs[0] : undefined;
       if (!doc) throw new HttpError(ApiErrors.badRequest('the body of the request was empty'));
@@ -656,11 +684,12 @@ export class KubeApiserver implements Component {
     throw new HttpError(ApiErrors.invalid(info, name, errs));
   }
 
-  private async create(info: ResourceInfo, ri: RequestInfo, req: ApiRequest, id: number): Promise<ApiResponse> {
+  /** `applied` is an object server-side apply already built, with its managedFields. */
+  private async create(info: ResourceInfo, ri: RequestInfo, req: ApiRequest, id: number, applied?: KObject): Promise<ApiResponse> {
     if (ri.subresource === 'binding') return this.bind(info, ri, req, id);
     if (ri.subresource === 'eviction') return this.evict(info, ri, req, id);
     if (ri.subresource || ri.name) return statusResponse(ApiErrors.methodNotSupported(info, 'create'));
-    const obj = this.decode(info, req);
+    const obj = applied ?? this.decode(info, req);
     this.checkNamespace(info, ri, obj);
     const m = meta(obj);
     if (!m.name && m.generateName) m.name = generateName(m.generateName, this.ctx.randInt);
@@ -686,16 +715,10 @@ export class KubeApiserver implements Component {
     delete m.deletionGracePeriodSeconds;
     if (GENERATION.has(info.resource)) m.generation = 1;
     this.prepareForCreate(info, obj);
-    m.managedFields = [
-      {
-        manager: managerOf(req),
-        operation: 'Update',
-        apiVersion: groupVersion(info),
-        time: this.nowISO(),
-        fieldsType: 'FieldsV1',
-        fieldsV1: {},
-      },
-    ];
+    if (!applied) {
+      const withFields = updateManagedFields(undefined, this.typed(info, obj), managerOf(req), 'Update', groupVersion(info), this.nowISO());
+      m.managedFields = withFields.metadata?.managedFields ?? [];
+    }
     let allocated: (() => void) | undefined;
     if (info.resource === 'services') allocated = this.allocateService(obj, undefined, id);
     const typed = this.typed(info, obj);
@@ -899,20 +922,10 @@ export class KubeApiserver implements Component {
     subresource: string,
   ): KObject {
     const m = meta(next);
-    const manager = managerOf(req);
-    const entries = (meta(current).managedFields ?? []).filter(
-      (e) => !(e.manager === manager && e.operation === 'Update' && (e.subresource ?? '') === subresource),
-    );
-    const entry: NonNullable<ObjectMeta['managedFields']>[number] = {
-      manager,
-      operation: 'Update',
-      apiVersion: groupVersion(info),
-      time: this.nowISO(),
-      fieldsType: 'FieldsV1',
-      fieldsV1: {},
-    };
-    if (subresource) entry.subresource = subresource;
-    m.managedFields = [...entries, entry];
+    if (!this.appliedFields.has(next)) {
+      const updated = updateManagedFields(this.typed(info, current), this.typed(info, next), managerOf(req), 'Update', groupVersion(info), this.nowISO(), subresource || undefined);
+      m.managedFields = updated.metadata?.managedFields ?? [];
+    }
     this.stage(id, 'validating admission', 'ok');
     return this.typed(info, next);
   }
@@ -996,13 +1009,7 @@ export class KubeApiserver implements Component {
   private async patch(info: ResourceInfo, ri: RequestInfo, req: ApiRequest, id: number): Promise<ApiResponse> {
     const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
     const key = this.key(info, ri.namespace, ri.name);
-    if (type === 'application/apply-patch+yaml' && ri.subresource === '') {
-      const existing = await this.storage.get(key);
-      if (!existing) {
-        const created = await this.create(info, { ...ri, name: '', verb: 'create' }, { ...req, method: 'POST' }, id);
-        return created;
-      }
-    }
+    if (type === 'application/apply-patch+yaml' && ri.subresource === '') return this.apply(info, ri, req, id);
     if (ri.subresource === 'scale') {
       return this.updateScale(info, ri, req, id, (cur) => {
         const scale = this.scaleOf(info, cur) as KObject;
@@ -1020,6 +1027,56 @@ export class KubeApiserver implements Component {
       } catch (e) {
         if (e instanceof HttpError && e.status.reason === 'Conflict' && !meta(patched).resourceVersion && attempt < 5)
           continue;
+        throw e;
+      }
+    }
+  }
+
+  /** Server-side apply: merge the configuration, record field ownership, refuse conflicts unless forced. */
+  private async apply(info: ResourceInfo, ri: RequestInfo, req: ApiRequest, id: number): Promise<ApiResponse> {
+    if (!req.query.fieldManager) {
+      return statusResponse({
+        ...ApiErrors.badRequest(''),
+        code: 422,
+        reason: 'Invalid',
+        message: 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+        details: { group: 'meta.k8s.io', kind: 'PatchOptions', causes: [{ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' }] },
+      });
+    }
+    let config: KObject;
+    try {
+      const docs = parseAllDocuments(req.body ?? '', { version: '1.1' });
+      const doc = Array.isArray(docs) ? docs[0] : undefined;
+      if (doc?.errors[0]) throw new Error(doc.errors[0].message.split('\n')[0]);
+      config = (doc?.toJS() ?? {}) as KObject;
+    } catch (e) {
+      throw new HttpError(ApiErrors.badRequest(`error decoding YAML: ${(e as Error).message}`));
+    }
+    const key = this.key(info, ri.namespace, ri.name);
+    for (let attempt = 0; ; attempt++) {
+      const existing = await this.storage.get(key);
+      const live = existing ? this.typed(info, clone(existing.obj)) : undefined;
+      let result: ReturnType<typeof serverSideApply>;
+      try {
+        result = serverSideApply(info, live, config, managerOf(req), { force: req.query.force === 'true', now: this.nowISO() });
+      } catch (e) {
+        if (e instanceof PatchError) return statusResponse(e.toStatus() as Status);
+        throw e;
+      }
+      if (result.error) return statusResponse(result.error.toStatus() as Status);
+      this.stage(id, 'server-side apply', `${managerOf(req)} applied ${result.conflicts.length ? `(forced over ${result.conflicts.length} conflict(s))` : ''}`.trim());
+      const obj = result.object;
+      this.appliedFields.add(obj);
+      if (!existing) {
+        const m = meta(obj);
+        m.name = ri.name;
+        return this.create(info, { ...ri, name: '', verb: 'create' }, { ...req, method: 'POST' }, id, obj);
+      }
+      const next = this.prepareUpdate(info, ri, req, existing.obj, obj, id);
+      try {
+        return await this.commit(info, key, existing, next, id);
+      } catch (e) {
+        if (e instanceof HttpError && e.status.reason === 'Conflict' && attempt < 5) continue;
         throw e;
       }
     }
@@ -1055,8 +1112,7 @@ export class KubeApiserver implements Component {
           });
       }
     } catch (e) {
-      if (e instanceof PatchError)
-        throw new HttpError({ ...ApiErrors.badRequest(e.message), code: 422, reason: 'Invalid' });
+      if (e instanceof PatchError) throw new HttpError(e.toStatus() as Status);
       throw e;
     }
   }

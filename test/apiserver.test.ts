@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KObject, Status } from '../src/machinery/api/types.ts';
-import { type TestCluster, testCluster } from './harness.ts';
+import { apiOnly, type TestCluster, testCluster } from './harness.ts';
 
 let c: TestCluster | undefined;
 afterEach(async () => {
@@ -18,7 +18,7 @@ const pod = (name: string, extra: Record<string, unknown> = {}) => ({
 
 describe('kube-apiserver', () => {
   it('boots like a kind cluster: namespaces, the kubernetes Service, nodes', async () => {
-    c = await testCluster({ workers: 2 });
+    c = await testCluster({ workers: 2 }, apiOnly);
     const ns = await c.api('GET', '/api/v1/namespaces');
     expect((ns.body as { items: KObject[] }).items.map((n) => n.metadata?.name)).toEqual([
       'default',
@@ -37,7 +37,7 @@ describe('kube-apiserver', () => {
   });
 
   it('creates with a uid, a timestamp and the etcd revision as resourceVersion, and stores under /registry', async () => {
-    c = await testCluster();
+    c = await testCluster({}, apiOnly);
     const r = await c.api('POST', '/api/v1/namespaces/default/pods', pod('web-1'));
     expect(r.status).toBe(201);
     const created = r.body as KObject;
@@ -57,7 +57,7 @@ describe('kube-apiserver', () => {
   });
 
   it('rejects a stale resourceVersion with 409 Conflict and the upstream text', async () => {
-    c = await testCluster();
+    c = await testCluster({}, apiOnly);
     const created = (
       await c.api('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'cfg' }, data: { a: '1' } })
     ).body as KObject;
@@ -71,7 +71,7 @@ describe('kube-apiserver', () => {
   });
 
   it('rejects an invalid name with 422 and the field path', async () => {
-    c = await testCluster();
+    c = await testCluster({}, apiOnly);
     const r = await c.api('POST', '/api/v1/namespaces/default/pods', pod('Foo_Bar'));
     expect(r.status).toBe(422);
     expect((r.body as Status).message).toMatch(
@@ -80,7 +80,7 @@ describe('kube-apiserver', () => {
   });
 
   it('allocates ClusterIPs and NodePorts and rejects conflicts', async () => {
-    c = await testCluster();
+    c = await testCluster({}, apiOnly);
     const svc = (name: string, spec: Record<string, unknown>) => ({
       metadata: { name },
       spec: { ports: [{ port: 80 }], selector: { app: 'web' }, ...spec },
@@ -96,7 +96,7 @@ describe('kube-apiserver', () => {
   });
 
   it('lists with label and field selectors', async () => {
-    c = await testCluster();
+    c = await testCluster({}, apiOnly);
     await c.api('POST', '/api/v1/namespaces/default/pods', pod('a'));
     await c.api('POST', '/api/v1/namespaces/default/pods', {
       ...pod('b'),
@@ -116,7 +116,7 @@ describe('kube-apiserver', () => {
   });
 
   it('streams watch events in resourceVersion order and answers a too-old resourceVersion with 410', async () => {
-    c = await testCluster({ watchCacheSize: 5 });
+    c = await testCluster({ watchCacheSize: 5 }, apiOnly);
     const list = (await c.api('GET', '/api/v1/namespaces/default/configmaps')).body as {
       metadata: { resourceVersion: string };
     };

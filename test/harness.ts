@@ -10,6 +10,11 @@ import { registry as baseRegistry } from '../workers/registry.ts';
 
 export const registry: Registry = baseRegistry;
 
+/** Only etcd and kube-apiserver: for tests of the API itself, with no controllers writing. */
+export const apiOnly: Registry = Object.fromEntries(
+  Object.entries(baseRegistry).filter(([k]) => k === 'etcd' || k === 'kube-apiserver'),
+);
+
 export interface TestCluster extends Cluster {
   api(
     method: HttpMethod,

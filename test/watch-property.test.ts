@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { KObject, WatchEventWire } from '../src/machinery/api/types.ts';
-import { testCluster } from './harness.ts';
+import { apiOnly, testCluster } from './harness.ts';
 
 type Op = { kind: 'create' | 'update' | 'delete'; ns: 'a' | 'b'; name: string };
 
@@ -24,7 +24,7 @@ describe('watch', () => {
         fc.array(fc.array(opArb, { minLength: 1, maxLength: 6 }), { minLength: 3, maxLength: 8 }),
         fc.array(fc.tuple(fc.nat(7), fc.constantFrom('', 'a', 'b')), { minLength: 1, maxLength: 6 }),
         async (rounds, watcherSpecs) => {
-          const c = await testCluster({ workers: 0, watchCacheSize: 1000 });
+          const c = await testCluster({ workers: 0, watchCacheSize: 1000 }, apiOnly);
           try {
             for (const ns of ['a', 'b']) await c.api('POST', '/api/v1/namespaces', { metadata: { name: ns } });
             const watchers: { ns: string; from: number; seen: WatchEventWire[] }[] = [];
@@ -84,7 +84,7 @@ describe('watch', () => {
   });
 
   it('answers a watcher behind the window with 410, and a relist catches it up', async () => {
-    const c = await testCluster({ workers: 0, watchCacheSize: 4 });
+    const c = await testCluster({ workers: 0, watchCacheSize: 4 }, apiOnly);
     try {
       const list0 = await c.api('GET', '/api/v1/namespaces/default/configmaps');
       const old = (list0.body as { metadata: { resourceVersion: string } }).metadata.resourceVersion;

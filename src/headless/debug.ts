@@ -1,6 +1,7 @@
 /** The headless runner's debug endpoints: trace, topology and clock. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Relay } from '../machinery/bus/relay.ts';
+import { applyFault, type Fault, FaultError, parseState } from '../machinery/cluster/faults.ts';
 import { readBody, sendJson, sendText } from './http.ts';
 
 export async function handleDebug(relay: Relay, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
@@ -70,6 +71,30 @@ export async function handleDebug(relay: Relay, req: IncomingMessage, res: Serve
         return true;
     }
     sendJson(res, 200, { now: relay.now, mode: relay.mode });
+    return true;
+  }
+  const fault = /^\/debug\/(?:nodes\/([^/]+)(\/kubelet)?|components\/([^/]+))$/.exec(path);
+  if (fault && req.method === 'POST') {
+    let body: { state?: unknown };
+    try {
+      body = JSON.parse((await readBody(req, 4096)).toString('utf8') || '{}');
+    } catch (e) {
+      sendJson(res, 400, { error: `malformed JSON: ${(e as Error).message}` });
+      return true;
+    }
+    try {
+      const state = parseState(body.state);
+      const f: Fault = fault[3]
+        ? { kind: 'component', component: decodeURIComponent(fault[3]), state }
+        : fault[2]
+          ? { kind: 'kubelet', node: decodeURIComponent(fault[1] ?? ''), state }
+          : { kind: 'node', node: decodeURIComponent(fault[1] ?? ''), state };
+      const what = await applyFault(relay, f);
+      sendJson(res, 200, { ok: what, now: relay.now });
+    } catch (e) {
+      if (!(e instanceof FaultError)) throw e;
+      sendJson(res, e.message.startsWith('no ') ? 404 : 400, { error: e.message });
+    }
     return true;
   }
   if (path.startsWith('/debug/')) {

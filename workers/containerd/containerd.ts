@@ -84,6 +84,7 @@ export class Containerd implements Component {
     for (const ref of [
       'registry.k8s.io/pause:3.10',
       'docker.io/kindest/kindnetd:v20250512-df8de77b',
+      'docker.io/kindest/local-path-provisioner:v20250214-acbabc1a',
       'registry.k8s.io/kube-proxy:v1.33.1',
       'registry.k8s.io/etcd:3.5.21-0',
       'registry.k8s.io/kube-apiserver:v1.33.1',
@@ -439,6 +440,7 @@ export class Containerd implements Component {
       (b.kind === 'server' || b.kind === 'degrading' || b.kind === 'slow-ready') &&
       port &&
       port !== b.port &&
+      !(b.kind === 'server' && b.alsoListens?.includes(port)) &&
       p.type !== 'exec'
     ) {
       success = false;

@@ -7,7 +7,7 @@
  */
 
 export type Behaviour =
-  | { kind: 'server'; port: number; startup: number; banner: string[]; page?: string }
+  | { kind: 'server'; port: number; startup: number; banner: string[]; page?: string; alsoListens?: number[] }
   | { kind: 'exit'; after: number; code: number; output: string[] }
   | { kind: 'sleep-forever' }
   /** Serves, then starts failing its liveness probe after `healthyFor` ms. */
@@ -327,6 +327,7 @@ export function behaviourOf(img: ImageInfo, command: string[], args: string[]): 
       };
     case 'kube-proxy':
     case 'kindnetd':
+    case 'local-path-provisioner':
     case 'pause':
     case 'etcd':
     case 'kube-apiserver':

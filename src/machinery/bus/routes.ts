@@ -31,6 +31,7 @@ interface Edge {
 
 const API_CLIENTS = [
   'kubectl',
+  'kubeadm',
   'kube-scheduler',
   'kube-controller-manager',
   'kubelet',

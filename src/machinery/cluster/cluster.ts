@@ -3,7 +3,10 @@
  * caller's thread) is decided by the `spawn` function passed in; nothing else differs.
  */
 import type { HostLink } from '../bus/links.ts';
+import { apiKind, apiSummary } from '../api/request-info.ts';
+import type { ApiRequest } from '../api/types.ts';
 import { Relay, type RelayOptions } from '../bus/relay.ts';
+import { addonObjects } from './addons.ts';
 import type { Registry } from '../runtime/component.ts';
 import { type ClusterConfig, type HostPlan, planHosts } from './topology.ts';
 
@@ -25,5 +28,23 @@ export async function bootCluster(
   const relay = new Relay({ seed: config.seed ?? 1, ...relayOptions });
   const hosts = planHosts(config, Object.keys(registry));
   for (const plan of hosts) await relay.addHost(plan.name, () => spawn(plan), plan.specs);
+  if (config.addons !== false && registry['kube-apiserver'] && registry['kube-controller-manager'] && config.only !== 'etcd') {
+    installAddons(relay, config.proxyMode ?? 'iptables');
+  }
   return { relay, config, hosts, shutdown: () => relay.shutdown() };
+}
+
+/** kubeadm's addon phase: the objects go in through the API like any client's. */
+function installAddons(relay: Relay, mode: 'iptables' | 'ipvs'): void {
+  const kubeadm = relay.client('kubeadm');
+  for (const [path, obj] of addonObjects(mode)) {
+    const req: ApiRequest = {
+      method: 'POST',
+      path,
+      query: {},
+      headers: { 'content-type': 'application/json', accept: 'application/json', 'user-agent': 'kubeadm/v1.33.1' },
+      body: JSON.stringify(obj),
+    };
+    void kubeadm.request('kube-apiserver', apiKind(req), req, apiSummary(req)).catch(() => undefined);
+  }
 }

@@ -20,6 +20,10 @@ export interface ClusterConfig {
   epoch?: number;
   /** Events kept per resource in kube-apiserver's watch cache (how far back a watch may start). */
   watchCacheSize?: number;
+  /** Install kind's addons (kube-proxy, CoreDNS, kindnet, local-path). Default true. */
+  addons?: boolean;
+  /** kube-proxy mode. */
+  proxyMode?: 'iptables' | 'ipvs';
 }
 
 /** A node as the cluster boots it: kind's names, addresses and pod CIDRs. */

@@ -16,6 +16,7 @@ import { utf8ToBytes } from '../../../workers/etcd/json.ts';
 import { apiKind, apiSummary } from '../api/request-info.ts';
 import type { ApiRequest, ApiResponse, HttpMethod } from '../api/types.ts';
 import type { Relay } from '../bus/relay.ts';
+import { applyFault, type Fault, parseState } from '../cluster/faults.ts';
 import type { ClusterConfig } from '../cluster/topology.ts';
 import { type EtcdctlCommand, parseEtcdctl, prefixEnd, printError, printResult, UsageError } from '../etcdctl.ts';
 import { parseDuration } from './duration.ts';
@@ -32,7 +33,8 @@ export interface ApiStep {
 export type Step =
   | { etcd: EtcdctlCommand; text: string; line: number }
   | { wait: number; text: string; line: number }
-  | { api: ApiStep; text: string; line: number };
+  | { api: ApiStep; text: string; line: number }
+  | { fault: Fault; text: string; line: number };
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
@@ -209,12 +211,25 @@ export function parseScenario(text: string): Scenario {
         } else if (body && typeof body === 'object') {
           steps.push({ etcd: objectStep(body as Record<string, unknown>), text: `etcd ${JSON.stringify(body)}`, line });
         } else throw new UsageError('etcd: takes an etcdctl command line or a request object');
+      } else if (kind === 'fault') {
+        const o = (body ?? {}) as Record<string, unknown>;
+        const state = parseState(o.state);
+        let f: Fault;
+        if (typeof o.kubelet === 'string') f = { kind: 'kubelet', node: o.kubelet, state };
+        else if (typeof o.node === 'string') f = { kind: 'node', node: o.node, state };
+        else if (typeof o.component === 'string') f = { kind: 'component', component: o.component, state };
+        else throw new UsageError('fault: takes {kubelet: <node>, state}, {node: <node>, state} or {component: <name>, state}');
+        steps.push({ fault: f, text: `fault ${JSON.stringify(body)}`, line });
+      } else if (kind === 'clock') {
+        const o = (body ?? {}) as Record<string, unknown>;
+        if (o.advance === undefined) throw new UsageError('clock: takes {advance: <duration>} in a scenario (it runs at maximum speed)');
+        steps.push({ wait: parseDuration(String(o.advance)), text: `clock advance ${String(o.advance)}`, line });
       } else if (kind === 'api') {
         steps.push({ api: apiStep(body), text: `api ${typeof body === 'string' ? body : JSON.stringify(body)}`, line });
       } else if (kind === 'wait') {
         steps.push({ wait: parseDuration(String(body)), text: `wait ${String(body)}`, line });
       } else {
-        throw new UsageError(`unknown step "${kind}" (this build knows etcd, api and wait)`);
+        throw new UsageError(`unknown step "${kind}" (this build knows etcd, api, fault, clock and wait)`);
       }
     } catch (e) {
       if (e instanceof ScenarioError) throw e;
@@ -241,6 +256,11 @@ export async function runSteps(relay: Relay, steps: Step[]): Promise<StepResult[
     if ('wait' in step) {
       await relay.advance(step.wait);
       results.push({ step: step.text, line: step.line, at: relay.now, output: '' });
+      continue;
+    }
+    if ('fault' in step) {
+      const what = await applyFault(relay, step.fault);
+      results.push({ step: step.text, line: step.line, at: relay.now, output: `${what}\n` });
       continue;
     }
     if ('api' in step) {

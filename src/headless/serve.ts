@@ -35,13 +35,17 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+  const epoch = Date.now();
   const cluster = await bootCluster(
     // Simulated time 0 is now, so real kubectl's AGE column reads true.
-    { workers: args.workers, seed: args.seed, epoch: Date.now(), ...(args.only ? { only: args.only } : {}) },
+    { workers: args.workers, seed: args.seed, epoch, ...(args.only ? { only: args.only } : {}) },
     (plan) => threadLink(plan.name),
     registry,
   );
   const relay = cluster.relay;
+  // Booting took real time: bring the simulated clock level with the wall clock, so timestamps
+  // (and real kubectl's AGE column) read true.
+  await relay.advance(Math.max(0, Date.now() - epoch));
   relay.setSpeed(args.speed === 'max' ? { mode: 'max' } : { mode: 'realtime', factor: args.speed });
   relay.start();
 

@@ -324,6 +324,8 @@ export function behaviourOf(img: ImageInfo, command: string[], args: string[]): 
         port: 53,
         startup: 500,
         banner: ['.:53', 'CoreDNS-1.12.0', 'linux/amd64, go1.23.3, 51e11f1'],
+        // CoreDNS also serves health (8080), ready (8181) and metrics (9153).
+        alsoListens: [8080, 8181, 9153],
       };
     case 'kube-proxy':
     case 'kindnetd':

@@ -615,7 +615,17 @@ export class KubeApiserver implements Component {
       client: from,
       namespace: info.namespaced ? ri.namespace : '',
       matches: match,
-      convert: (o) => this.typed(info, o),
+      // kubectl get -w asks for Tables: each event then carries a one-row Table.
+      convert: wantsTable(req.headers.accept)
+        ? (o) =>
+            toTableResponse(
+              info,
+              [this.typed(info, o)],
+              o.metadata?.resourceVersion ?? '',
+              this.epoch + this.ctx.now(),
+              req,
+            ).body as KObject
+        : (o) => this.typed(info, o),
       bookmarks: req.query.allowWatchBookmarks === 'true' || req.query.allowWatchBookmarks === '1',
       after: 0,
       kind: { apiVersion: groupVersion(info), kind: info.kind },
@@ -685,7 +695,13 @@ export class KubeApiserver implements Component {
   }
 
   /** `applied` is an object server-side apply already built, with its managedFields. */
-  private async create(info: ResourceInfo, ri: RequestInfo, req: ApiRequest, id: number, applied?: KObject): Promise<ApiResponse> {
+  private async create(
+    info: ResourceInfo,
+    ri: RequestInfo,
+    req: ApiRequest,
+    id: number,
+    applied?: KObject,
+  ): Promise<ApiResponse> {
     if (ri.subresource === 'binding') return this.bind(info, ri, req, id);
     if (ri.subresource === 'eviction') return this.evict(info, ri, req, id);
     if (ri.subresource || ri.name) return statusResponse(ApiErrors.methodNotSupported(info, 'create'));
@@ -716,7 +732,14 @@ export class KubeApiserver implements Component {
     if (GENERATION.has(info.resource)) m.generation = 1;
     this.prepareForCreate(info, obj);
     if (!applied) {
-      const withFields = updateManagedFields(undefined, this.typed(info, obj), managerOf(req), 'Update', groupVersion(info), this.nowISO());
+      const withFields = updateManagedFields(
+        undefined,
+        this.typed(info, obj),
+        managerOf(req),
+        'Update',
+        groupVersion(info),
+        this.nowISO(),
+      );
       m.managedFields = withFields.metadata?.managedFields ?? [];
     }
     let allocated: (() => void) | undefined;
@@ -923,7 +946,15 @@ export class KubeApiserver implements Component {
   ): KObject {
     const m = meta(next);
     if (!this.appliedFields.has(next)) {
-      const updated = updateManagedFields(this.typed(info, current), this.typed(info, next), managerOf(req), 'Update', groupVersion(info), this.nowISO(), subresource || undefined);
+      const updated = updateManagedFields(
+        this.typed(info, current),
+        this.typed(info, next),
+        managerOf(req),
+        'Update',
+        groupVersion(info),
+        this.nowISO(),
+        subresource || undefined,
+      );
       m.managedFields = updated.metadata?.managedFields ?? [];
     }
     this.stage(id, 'validating admission', 'ok');
@@ -1040,7 +1071,17 @@ export class KubeApiserver implements Component {
         code: 422,
         reason: 'Invalid',
         message: 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
-        details: { group: 'meta.k8s.io', kind: 'PatchOptions', causes: [{ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' }] },
+        details: {
+          group: 'meta.k8s.io',
+          kind: 'PatchOptions',
+          causes: [
+            {
+              reason: 'FieldValueRequired',
+              message: 'Required value: is required for apply patch',
+              field: 'fieldManager',
+            },
+          ],
+        },
       });
     }
     let config: KObject;
@@ -1058,13 +1099,20 @@ export class KubeApiserver implements Component {
       const live = existing ? this.typed(info, clone(existing.obj)) : undefined;
       let result: ReturnType<typeof serverSideApply>;
       try {
-        result = serverSideApply(info, live, config, managerOf(req), { force: req.query.force === 'true', now: this.nowISO() });
+        result = serverSideApply(info, live, config, managerOf(req), {
+          force: req.query.force === 'true',
+          now: this.nowISO(),
+        });
       } catch (e) {
         if (e instanceof PatchError) return statusResponse(e.toStatus() as Status);
         throw e;
       }
       if (result.error) return statusResponse(result.error.toStatus() as Status);
-      this.stage(id, 'server-side apply', `${managerOf(req)} applied ${result.conflicts.length ? `(forced over ${result.conflicts.length} conflict(s))` : ''}`.trim());
+      this.stage(
+        id,
+        'server-side apply',
+        `${managerOf(req)} applied ${result.conflicts.length ? `(forced over ${result.conflicts.length} conflict(s))` : ''}`.trim(),
+      );
       const obj = result.object;
       this.appliedFields.add(obj);
       if (!existing) {

@@ -40,6 +40,7 @@ import type {
 } from '../../src/machinery/api/types.ts';
 import {
   applyDefaults,
+  decodeError,
   unknownFields,
   validateCreate,
   validateName,
@@ -61,9 +62,12 @@ import {
   SERVER_VERSION,
   wantsAggregated,
 } from './discovery.ts';
-import { clone, generateName, jsonEqual, meta, podQOS, uuid } from './objects.ts';
+import { clone, generateName, jsonEqual, meta, uuid } from './objects.ts';
 import { openapiResponse } from './openapi.ts';
-import { matchFields, matchLabels, parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.ts';
+import { eventToCoreV1, eventToEventsV1 } from '../../src/machinery/api/conversion.ts';
+import { matchesFields, parseFieldSelector } from '../../src/machinery/api/fields.ts';
+import { matchesLabels, parseLabelSelector, SelectorError } from '../../src/machinery/api/labels.ts';
+import { prepareForCreate as strategyPrepareForCreate, prepareForUpdate as strategyPrepareForUpdate } from '../../src/machinery/api/strategy.ts';
 import { EtcdStorage, StorageError, type Stored } from './storage.ts';
 import { toTableResponse, wantsTable } from './table.ts';
 
@@ -371,6 +375,8 @@ export class KubeApiserver implements Component {
 
   /** Adds kind and apiVersion of the version served. */
   private typed(info: ResourceInfo, obj: KObject): KObject {
+    // Events are stored as core/v1; events.k8s.io/v1 reads convert them.
+    if (info.group === 'events.k8s.io' && 'involvedObject' in obj) return eventToEventsV1(obj);
     const out: KObject = { kind: info.kind, apiVersion: groupVersion(info), ...obj };
     out.kind = info.kind;
     out.apiVersion = groupVersion(info);
@@ -457,6 +463,10 @@ export class KubeApiserver implements Component {
         ),
       );
     }
+    const typeError = decodeError(info, o);
+    if (typeError) {
+      throw new HttpError(ApiErrors.badRequest(`${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: ${typeError}`));
+    }
     this.checkFields(info, o, req);
     return o;
   }
@@ -530,12 +540,12 @@ export class KubeApiserver implements Component {
   private selectors(info: ResourceInfo, ri: RequestInfo, req: ApiRequest): (obj: KObject) => boolean {
     try {
       const labels = parseLabelSelector(req.query.labelSelector ?? '');
-      const fields = parseFieldSelector(info, req.query.fieldSelector ?? '', info.version);
+      const fields = parseFieldSelector(info, req.query.fieldSelector ?? '');
       const name = ri.name;
       return (obj) =>
         (!name || obj.metadata?.name === name) &&
-        matchLabels(labels, obj.metadata?.labels) &&
-        matchFields(info, fields, obj);
+        matchesLabels(labels, obj.metadata?.labels) &&
+        matchesFields(info, fields, obj);
     } catch (e) {
       if (e instanceof SelectorError) throw new HttpError(ApiErrors.badRequest(e.message));
       throw e;
@@ -718,12 +728,7 @@ export class KubeApiserver implements Component {
         id,
       );
     this.mutate(info, obj, id, 'create');
-    const errs = [...validateName(info, name), ...validateCreate(info, obj)];
-    if (errs.length) this.invalid(info, name, errs, id);
-    this.stage(id, 'validation', 'ok');
-    this.namespaceLifecycle(info, m.namespace ?? '', name);
-    this.stage(id, 'validating admission', 'NamespaceLifecycle ok');
-    // PrepareForCreate (registry strategy).
+    // rest.BeforeCreate: the strategy prepares the object, system metadata is filled in, then it is validated.
     m.uid = uuid(this.ctx.rand);
     m.creationTimestamp = this.nowISO();
     delete m.resourceVersion;
@@ -731,6 +736,11 @@ export class KubeApiserver implements Component {
     delete m.deletionGracePeriodSeconds;
     if (GENERATION.has(info.resource)) m.generation = 1;
     this.prepareForCreate(info, obj);
+    const errs = [...validateName(info, name), ...validateCreate(info, obj)];
+    if (errs.length) this.invalid(info, name, errs, id);
+    this.stage(id, 'validation', 'ok');
+    this.namespaceLifecycle(info, m.namespace ?? '', name);
+    this.stage(id, 'validating admission', 'NamespaceLifecycle ok');
     if (!applied) {
       const withFields = updateManagedFields(
         undefined,
@@ -744,7 +754,7 @@ export class KubeApiserver implements Component {
     }
     let allocated: (() => void) | undefined;
     if (info.resource === 'services') allocated = this.allocateService(obj, undefined, id);
-    const typed = this.typed(info, obj);
+    const typed = info.group === 'events.k8s.io' ? eventToCoreV1(this.typed(info, obj)) : this.typed(info, obj);
     if (req.query.dryRun === 'All') {
       allocated?.();
       return json(201, typed);
@@ -765,29 +775,11 @@ export class KubeApiserver implements Component {
   }
 
   private prepareForCreate(info: ResourceInfo, obj: KObject): void {
-    switch (info.resource) {
-      case 'pods':
-        obj.status = { phase: 'Pending', qosClass: podQOS(obj) };
-        break;
-      case 'deployments':
-      case 'replicasets':
-      case 'statefulsets':
-      case 'daemonsets':
-      case 'jobs':
-      case 'cronjobs':
-        obj.status = {};
-        break;
-      case 'services':
-        obj.status = { loadBalancer: {} };
-        break;
-      case 'namespaces': {
-        // namespaceStrategy.PrepareForCreate: active, and always the `kubernetes` finalizer.
-        obj.status = { phase: 'Active' };
-        const spec = (obj.spec ?? (obj.spec = {})) as { finalizers?: string[] };
-        if (!(spec.finalizers ?? []).includes('kubernetes'))
-          spec.finalizers = [...(spec.finalizers ?? []), 'kubernetes'];
-        break;
-      }
+    strategyPrepareForCreate(info, obj);
+    if (info.resource === 'namespaces') {
+      // namespaceStrategy.PrepareForCreate: always the `kubernetes` finalizer.
+      const spec = (obj.spec ?? (obj.spec = {})) as { finalizers?: string[] };
+      if (!(spec.finalizers ?? []).includes('kubernetes')) spec.finalizers = [...(spec.finalizers ?? []), 'kubernetes'];
     }
   }
 
@@ -929,6 +921,7 @@ export class KubeApiserver implements Component {
     if (hasStatus(info) && ri.subresource === '') next.status = current.status;
     this.mutate(info, next, id, 'update');
     if (GENERATION.has(info.resource) && !jsonEqual(next.spec, current.spec)) m.generation = (cm.generation ?? 0) + 1;
+    strategyPrepareForUpdate(info, next, current, ri.subresource);
     const errs = [...validateUpdate(info, next, current)];
     if (errs.length) this.invalid(info, name, errs, id);
     this.stage(id, 'validation', 'ok');

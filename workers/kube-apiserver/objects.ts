@@ -45,25 +45,3 @@ export function generateName(base: string, rand: (n: number) => number): string 
   for (let i = 0; i < 5; i++) suffix += alphabet[rand(alphabet.length)];
   return `${base.length > 58 ? base.slice(0, 58) : base}${suffix}`;
 }
-
-/** Pod QoS class (pkg/apis/core/helper/qos): Guaranteed, Burstable or BestEffort. */
-export function podQOS(pod: KObject): string {
-  const spec = (pod.spec ?? {}) as {
-    containers?: { resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }[];
-    initContainers?: typeof spec.containers;
-  };
-  const containers = [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
-  let any = false;
-  let guaranteed = containers.length > 0;
-  for (const c of containers) {
-    const req = c.resources?.requests ?? {};
-    const lim = c.resources?.limits ?? {};
-    for (const r of ['cpu', 'memory']) {
-      if (req[r] !== undefined || lim[r] !== undefined) any = true;
-      const q = req[r] ?? lim[r];
-      if (lim[r] === undefined || q !== lim[r]) guaranteed = false;
-    }
-  }
-  if (!any) return 'BestEffort';
-  return guaranteed ? 'Guaranteed' : 'Burstable';
-}

@@ -30,8 +30,12 @@ export interface TestCluster extends Cluster {
   ): Promise<ApiResponse>;
 }
 
-export async function testCluster(config: ClusterConfig = {}, reg: Registry = registry): Promise<TestCluster> {
-  const cluster = await bootCluster({ seed: 1, workers: 2, ...config }, () => inProcessLink(reg), reg);
+export async function testCluster(
+  config: ClusterConfig = {},
+  reg: Registry = registry,
+  relayOptions: { traceCapacity?: number } = {},
+): Promise<TestCluster> {
+  const cluster = await bootCluster({ seed: 1, workers: 2, ...config }, () => inProcessLink(reg), reg, relayOptions);
   const relay = cluster.relay;
   const kubectl = relay.client('kubectl');
   const streams = new Map<string, (e: WatchEventWire[], end: boolean) => void>();

@@ -2,9 +2,10 @@
  * The MVCC key-value store behind the simulated etcd: one cluster revision; per key its
  * create_revision, mod_revision and version; a history of every revision until compaction.
  *
- * Mirrors etcd's `server/mvcc` (kvstore.go, kvstore_txn.go, key_index.go) and the request
- * semantics of `etcdserver/apply.go` (Range, Put, DeleteRange, Txn, Compaction). Keys and values
- * are byte strings (one char per byte), so JS string order is etcd's byte order.
+ * Mirrors etcd's `server/mvcc` (kvstore.go, kvstore_txn.go, key_index.go, watchable_store.go) and
+ * the request semantics of `etcdserver/apply.go` (Range, Put, DeleteRange, Txn, Compaction) and
+ * `etcdserver/api/v3rpc/key.go` (request validation). Keys and values are byte strings (one char
+ * per byte), so JS string order is etcd's byte order.
  */
 import {
   type CompactionRequest,
@@ -21,6 +22,7 @@ import {
   type RangeResponse,
   type RequestOp,
   type ResponseHeader,
+  type SortTarget,
   type TxnRequest,
   type TxnResponse,
   type WatchEvent,
@@ -57,10 +59,25 @@ function inRange(k: string, key: string, end: string): boolean {
   return k >= key && k < end;
 }
 
+/** The newest revision in `revs` with main ≤ at, or -1 (revs are in revision order). */
+function revIndexAt(revs: Rev[], at: number): number {
+  const n = revs.length;
+  if (n === 0) return -1;
+  if ((revs[n - 1] as Rev).main <= at) return n - 1;
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((revs[mid] as Rev).main <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
 export class MvccStore {
   /** The current revision. A new store is at 1, as etcd is. */
   rev = 1;
-  /** Highest compacted revision, -1 before any compaction. */
+  /** Highest compacted revision, -1 before any compaction (kvstore.go compactMainRev). */
   compactRev = -1;
   private index = new Map<string, Rev[]>();
   private sorted: string[] = [];
@@ -123,11 +140,8 @@ export class MvccStore {
 
   /** The key's state at revision `at` (null if absent or deleted). */
   private kvAt(revs: Rev[], at: number): KeyValue | null {
-    for (let i = revs.length - 1; i >= 0; i--) {
-      const r = revs[i] as Rev;
-      if (r.main <= at) return r.kv;
-    }
-    return null;
+    const i = revIndexAt(revs, at);
+    return i < 0 ? null : (revs[i] as Rev).kv;
   }
 
   private live(key: string): KeyValue | null {
@@ -148,67 +162,55 @@ export class MvccStore {
     return out;
   }
 
-  private checkRev(rev: number): number {
-    const at = rev <= 0 ? this.rev : rev;
-    if (rev > 0 && rev < this.compactRev) throw Errors.compacted();
-    if (at > this.rev) throw Errors.futureRev();
-    return at;
-  }
-
+  /**
+   * apply.go Range over kvstore_txn.go rangeKeys. The header carries the revision of the read view
+   * (the current revision, or inside a write txn the txn's own revision), never the requested
+   * one: a read at a past revision still reports where the store is now.
+   */
   range(req: RangeRequest, txn?: WriteTxn): RangeResponse {
     if (!req.key) throw Errors.emptyKey();
     // Inside a write txn, reads see its own earlier writes (kvstore_txn.go storeTxnWrite.Range).
     const cur = txn ? txn.beginRev + (txn.changes > 0 ? 1 : 0) : this.rev;
-    let at: number;
-    if (txn) {
-      const rev = req.revision ?? 0;
-      if (rev > 0 && rev < this.compactRev) throw Errors.compacted();
-      if (rev > cur) throw Errors.futureRev();
-      at = rev <= 0 ? cur : rev;
-    } else {
-      at = this.checkRev(req.revision ?? 0);
-    }
-    const end = req.range_end ?? '';
-    let kvs = this.rangeKeys(req.key, end, at);
+    const rev = req.revision ?? 0;
+    if (rev > cur) throw Errors.futureRev();
+    const at = rev <= 0 ? cur : rev;
+    if (at < this.compactRev) throw Errors.compacted();
+    let kvs = this.rangeKeys(req.key, req.range_end ?? '', at);
     const count = kvs.length;
-    const filter = (kv: KeyValue) =>
-      (!req.max_mod_revision || kv.mod_revision <= req.max_mod_revision) &&
-      (!req.min_mod_revision || kv.mod_revision >= req.min_mod_revision) &&
-      (!req.max_create_revision || kv.create_revision <= req.max_create_revision) &&
-      (!req.min_create_revision || kv.create_revision >= req.min_create_revision);
-    if (req.max_mod_revision || req.min_mod_revision || req.max_create_revision || req.min_create_revision) {
-      kvs = kvs.filter(filter);
-    }
-    let order = req.sort_order ?? 'NONE';
-    const target = req.sort_target ?? 'KEY';
-    if (target !== 'KEY' && order === 'NONE') order = 'ASCEND';
-    if (order !== 'NONE') {
-      const keyOf = (kv: KeyValue): number | string =>
-        target === 'KEY'
-          ? kv.key
-          : target === 'VERSION'
-            ? kv.version
-            : target === 'CREATE'
-              ? kv.create_revision
-              : target === 'MOD'
-                ? kv.mod_revision
-                : kv.value;
-      const dir = order === 'DESCEND' ? -1 : 1;
-      kvs = [...kvs].sort((a, b) => {
-        const x = keyOf(a);
-        const y = keyOf(b);
-        return x < y ? -dir : x > y ? dir : 0;
-      });
-    }
-    let more = false;
+    // count_only never fetches the pairs, so there is nothing to filter, sort or cut: `more` stays false.
+    if (req.count_only) return { header: this.header(cur), kvs: [], more: false, count };
+    const maxMod = req.max_mod_revision ?? 0;
+    const minMod = req.min_mod_revision ?? 0;
+    const maxCreate = req.max_create_revision ?? 0;
+    const minCreate = req.min_create_revision ?? 0;
     const limit = req.limit ?? 0;
+    let order = req.sort_order ?? 'NONE';
+    // apply.go fetches everything only for an explicit sort order or a revision filter; otherwise
+    // it fetches limit+1 pairs in key order. So a sort_target with sort_order NONE and a limit
+    // sorts just those first limit+1 keys, not the whole range.
+    const fetchAll = order !== 'NONE' || maxMod || minMod || maxCreate || minCreate;
+    if (!fetchAll && limit > 0 && kvs.length > limit + 1) kvs = kvs.slice(0, limit + 1);
+    if (maxMod || minMod || maxCreate || minCreate) {
+      kvs = kvs.filter(
+        (kv) =>
+          (!maxMod || kv.mod_revision <= maxMod) &&
+          (!minMod || kv.mod_revision >= minMod) &&
+          (!maxCreate || kv.create_revision <= maxCreate) &&
+          (!minCreate || kv.create_revision >= minCreate),
+      );
+    }
+    const target = req.sort_target ?? 'KEY';
+    // The index yields keys in ascending order, so only a non-KEY target needs a default order.
+    if (target !== 'KEY' && order === 'NONE') order = 'ASCEND';
+    if (order !== 'NONE') kvs = sortKVs(kvs, target, order === 'DESCEND');
+    let more = false;
     if (limit > 0 && kvs.length > limit) {
       kvs = kvs.slice(0, limit);
       more = true;
     }
-    if (req.count_only) kvs = [];
-    else if (req.keys_only) kvs = kvs.map((kv) => ({ ...kv, value: '' }));
-    return { header: this.header(at), kvs, more, count };
+    if (req.keys_only) kvs = kvs.map((kv) => ({ ...kv, value: '' }));
+    // count is what the index held in the range, before the revision filters and the limit.
+    return { header: this.header(cur), kvs, more, count };
   }
 
   // ---- writes --------------------------------------------------------------------------------
@@ -232,22 +234,27 @@ export class MvccStore {
       this.index.set(key, revs);
       this.unsorted.push(key);
     }
-    const prev = revs.length > 0 ? (revs[revs.length - 1] as Rev).kv : null;
-    revs.push({ main: txn.beginRev + 1, sub: txn.changes, kv });
+    const main = txn.beginRev + 1;
+    // A watcher's prev_kv is the key at main-1 (v3rpc watch.go reads it at ModRevision-1), so a
+    // delete that follows a put of the same key in one txn reports the value from before the txn.
+    let p = revs.length - 1;
+    while (p >= 0 && (revs[p] as Rev).main === main) p--;
+    const prev = p >= 0 ? (revs[p] as Rev).kv : null;
+    revs.push({ main, sub: txn.changes, kv });
     txn.changes++;
     const ev: WatchEvent = kv
       ? { type: 'PUT', kv }
-      : {
-          type: 'DELETE',
-          kv: { key, create_revision: 0, mod_revision: txn.beginRev + 1, version: 0, value: '', lease: 0 },
-        };
-    if (prev) ev.prev_kv = prev;
+      : { type: 'DELETE', kv: { key, create_revision: 0, mod_revision: main, version: 0, value: '', lease: 0 } };
+    // A create (create_revision == mod_revision) never carries prev_kv.
+    if (prev && !(kv && kv.create_revision === main)) ev.prev_kv = prev;
     txn.events.push(ev);
   }
 
   put(req: PutRequest, txn?: WriteTxn): PutResponse {
     if (!txn) {
       checkPut(req);
+      // Outside a txn the lease is looked up before anything else (apply.go Put with txn == nil).
+      if ((req.lease ?? 0) !== 0) throw Errors.leaseNotFound();
       const t = this.begin();
       const resp = this.put(req, t);
       this.end(t);
@@ -279,7 +286,7 @@ export class MvccStore {
 
   deleteRange(req: DeleteRangeRequest, txn?: WriteTxn): DeleteRangeResponse {
     if (!txn) {
-      if (!req.key) throw Errors.emptyKey();
+      checkDelete(req);
       const t = this.begin();
       const resp = this.deleteRange(req, t);
       this.end(t);
@@ -287,19 +294,22 @@ export class MvccStore {
     }
     const live = this.rangeKeys(req.key, req.range_end ?? '', Number.POSITIVE_INFINITY);
     for (const kv of live) this.write(txn, kv.key, null);
+    // kvstore_txn.go DeleteRange: the txn's revision once it has changed anything, else the current one.
     const rev = live.length > 0 || txn.changes > 0 ? txn.beginRev + 1 : txn.beginRev;
     return { header: this.header(rev), deleted: live.length, prev_kvs: req.prev_kv ? live : [] };
   }
 
   /**
-   * etcd's Txn (apply.go): every compare, nested ones too, is evaluated against the state before
-   * the txn (compareToPath); the chosen path's puts and ranges are checked before anything is
-   * written (checkRequests); then the path is applied under one new revision.
+   * etcd's Txn (key.go, then apply.go): the request is validated (checkTxnRequest, then
+   * checkIntervals on both branches); every compare, nested ones too, is evaluated against the
+   * state before the txn (compareToPath); the chosen path's puts, then its ranges, are checked
+   * before anything is written (checkRequests); then the path is applied under one new revision.
    */
   txn(req: TxnRequest): TxnResponse {
     checkTxn(req);
     const path = this.compareToPath(req);
-    this.checkRequests(req, path, 0);
+    if (!isTxnReadonly(req)) this.checkRequests(req, path, 0, (op) => this.checkPutOp(op));
+    this.checkRequests(req, path, 0, (op) => this.checkRangeOp(op));
     const t = this.begin();
     const resp = this.newTxnResp(path[0] as boolean);
     this.applyTxn(req, t, path, 0, resp);
@@ -317,23 +327,35 @@ export class MvccStore {
     return path;
   }
 
-  /** Checks the chosen path against the pre-txn state. Returns how many path entries it used. */
-  private checkRequests(req: TxnRequest, path: boolean[], at: number): number {
+  /** Runs `check` over the chosen path against the pre-txn state. Returns how many path entries it used. */
+  private checkRequests(req: TxnRequest, path: boolean[], at: number, check: (op: RequestOp) => void): number {
     let used = 1;
     for (const op of (path[at] ? req.success : req.failure) ?? []) {
-      if ('request_put' in op) {
-        const p = op.request_put;
-        if ((p.ignore_value || p.ignore_lease) && !this.live(p.key)) throw Errors.keyNotFound();
-        if ((p.lease ?? 0) !== 0) throw Errors.leaseNotFound();
-      } else if ('request_range' in op) {
-        const rev = op.request_range.revision ?? 0;
-        if (rev > 0 && rev < this.compactRev) throw Errors.compacted();
-        if (rev > this.rev) throw Errors.futureRev();
-      } else if ('request_txn' in op) {
-        used += this.checkRequests(op.request_txn, path, at + used);
-      }
+      if ('request_txn' in op) used += this.checkRequests(op.request_txn, path, at + used, check);
+      else check(op);
     }
     return used;
+  }
+
+  /** apply.go checkPut: ignore_value/ignore_lease need the key to exist; a lease must exist. */
+  private checkPutOp(op: RequestOp): void {
+    if (!('request_put' in op)) return;
+    const p = op.request_put;
+    if ((p.ignore_value || p.ignore_lease) && !this.live(p.key)) throw Errors.keyNotFound();
+    if ((p.lease ?? 0) !== 0) throw Errors.leaseNotFound();
+  }
+
+  /**
+   * apply.go checkRange: a revision of 0 is always fine; otherwise it may not be ahead of the
+   * store nor below the compacted revision. A negative revision is "below" too, so it fails as
+   * compacted here, although a plain Range treats it as the current revision.
+   */
+  private checkRangeOp(op: RequestOp): void {
+    if (!('request_range' in op)) return;
+    const rev = op.request_range.revision ?? 0;
+    if (rev === 0) return;
+    if (rev > this.rev) throw Errors.futureRev();
+    if (rev < this.compactRev) throw Errors.compacted();
   }
 
   private newTxnResp(ok: boolean): TxnResponse {
@@ -368,21 +390,20 @@ export class MvccStore {
     return kvs.every((kv) => compareKV(c, kv));
   }
 
+  /**
+   * kvstore.go Compact: a revision at or below the last compaction fails as compacted (so does a
+   * negative one), one ahead of the store as a future revision; 0 is allowed once. For each key,
+   * key_index.go keeps the newest revision at or below `rev` unless it is a deletion, and drops
+   * everything older; a key left with no revisions leaves the index.
+   */
   compact(req: CompactionRequest): CompactionResponse {
-    const rev = req.revision;
+    const rev = req.revision ?? 0;
     if (rev <= this.compactRev) throw Errors.compacted();
     if (rev > this.rev) throw Errors.futureRev();
     this.compactRev = rev;
     let removed = false;
     for (const [key, revs] of this.index) {
-      // Keep the newest revision at or below `rev` unless it is a deletion; drop all older.
-      let keep = -1;
-      for (let i = revs.length - 1; i >= 0; i--) {
-        if ((revs[i] as Rev).main <= rev) {
-          keep = i;
-          break;
-        }
-      }
+      const keep = revIndexAt(revs, rev);
       if (keep < 0) continue;
       const drop = (revs[keep] as Rev).kv === null ? keep + 1 : keep;
       if (drop > 0) revs.splice(0, drop);
@@ -399,7 +420,12 @@ export class MvccStore {
 
   // ---- watch support -------------------------------------------------------------------------
 
-  /** Events in [startRev, current] for keys in the range, in revision order (for a watch that starts in the past). */
+  /**
+   * Events in [startRev, current] for keys in the range, in revision order (for a watch that
+   * starts in the past; watchable_store.go syncWatchers and kvsToEvents). Each event carries the
+   * key as it was at mod_revision-1 as prev_kv, unless that revision is compacted, the key did not
+   * exist then, or the event is a create (what v3rpc watch.go adds for prev_kv watchers).
+   */
   eventsSince(key: string, end: string, startRev: number): WatchEvent[] {
     const out: { main: number; sub: number; ev: WatchEvent }[] = [];
     for (const k of this.keysIn(key, end)) {
@@ -407,14 +433,19 @@ export class MvccStore {
       for (let i = 0; i < revs.length; i++) {
         const r = revs[i] as Rev;
         if (r.main < startRev) continue;
-        const prev = i > 0 ? (revs[i - 1] as Rev).kv : null;
         const ev: WatchEvent = r.kv
           ? { type: 'PUT', kv: r.kv }
           : {
               type: 'DELETE',
               kv: { key: k, create_revision: 0, mod_revision: r.main, version: 0, value: '', lease: 0 },
             };
-        if (prev) ev.prev_kv = prev;
+        const isCreate = r.kv !== null && r.kv.create_revision === r.main;
+        if (!isCreate && r.main - 1 >= this.compactRev) {
+          let p = i - 1;
+          while (p >= 0 && (revs[p] as Rev).main === r.main) p--;
+          const prev = p >= 0 ? (revs[p] as Rev).kv : null;
+          if (prev) ev.prev_kv = prev;
+        }
         out.push({ main: r.main, sub: r.sub, ev });
       }
     }
@@ -440,6 +471,30 @@ export class MvccStore {
 
 function byteCompare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Sorts by the target (apply.go kvSortBy*). Keys are unique, so a KEY sort is total; for the other
+ * targets etcd uses Go's unstable sort.Sort, so the order among equal values is unspecified. Here
+ * ties keep key order, which is one of the orders etcd may produce.
+ */
+function sortKVs(kvs: KeyValue[], target: SortTarget, descend: boolean): KeyValue[] {
+  const keyOf = (kv: KeyValue): number | string =>
+    target === 'KEY'
+      ? kv.key
+      : target === 'VERSION'
+        ? kv.version
+        : target === 'CREATE'
+          ? kv.create_revision
+          : target === 'MOD'
+            ? kv.mod_revision
+            : kv.value;
+  const dir = descend ? -1 : 1;
+  return [...kvs].sort((a, b) => {
+    const x = keyOf(a);
+    const y = keyOf(b);
+    return x < y ? -dir : x > y ? dir : 0;
+  });
 }
 
 function compareKV(c: Compare, kv: KeyValue): boolean {
@@ -475,6 +530,13 @@ function compareKV(c: Compare, kv: KeyValue): boolean {
   return true;
 }
 
+/** apply.go isTxnReadonly: only ranges on either branch (a nested txn counts as a write). */
+export function isTxnReadonly(r: TxnRequest): boolean {
+  for (const op of r.success ?? []) if (!('request_range' in op)) return false;
+  for (const op of r.failure ?? []) if (!('request_range' in op)) return false;
+  return true;
+}
+
 // ---- request validation (etcd's v3rpc/key.go) ----------------------------------------------
 
 export function checkRange(r: RangeRequest): void {
@@ -491,23 +553,36 @@ export function checkDelete(r: DeleteRangeRequest): void {
   if (!r.key) throw Errors.emptyKey();
 }
 
-function checkOp(op: RequestOp): void {
-  if ('request_range' in op) checkRange(op.request_range);
-  else if ('request_put' in op) checkPut(op.request_put);
-  else if ('request_delete_range' in op) checkDelete(op.request_delete_range);
-  else if ('request_txn' in op) checkTxn(op.request_txn);
+/** key.go checkRequestOp. An op with none of its four requests set is "key not found". */
+function checkOp(op: RequestOp, maxTxnOps: number): void {
+  if ('request_range' in op && op.request_range) checkRange(op.request_range);
+  else if ('request_put' in op && op.request_put) checkPut(op.request_put);
+  else if ('request_delete_range' in op && op.request_delete_range) checkDelete(op.request_delete_range);
+  else if ('request_txn' in op && op.request_txn) checkTxnRequest(op.request_txn, maxTxnOps);
+  else throw Errors.keyNotFound();
 }
 
-export function checkTxn(r: TxnRequest): void {
+/**
+ * key.go checkTxnRequest: the widest of compare/success/failure may not exceed the op budget, and
+ * a nested txn gets what its parent left (budget minus the parent's widest list).
+ */
+function checkTxnRequest(r: TxnRequest, maxTxnOps: number): void {
   const cmp = r.compare ?? [];
   const succ = r.success ?? [];
   const fail = r.failure ?? [];
-  if (cmp.length > MAX_TXN_OPS || succ.length > MAX_TXN_OPS || fail.length > MAX_TXN_OPS) throw Errors.tooManyOps();
+  const opc = Math.max(cmp.length, succ.length, fail.length);
+  if (opc > maxTxnOps) throw Errors.tooManyOps();
   for (const c of cmp) if (!c.key) throw Errors.emptyKey();
-  for (const op of succ) checkOp(op);
-  for (const op of fail) checkOp(op);
-  checkIntervals(succ);
-  checkIntervals(fail);
+  for (const op of succ) checkOp(op, maxTxnOps - opc);
+  for (const op of fail) checkOp(op, maxTxnOps - opc);
+}
+
+/** Everything key.go's Txn checks before the request reaches raft. */
+export function checkTxn(r: TxnRequest): void {
+  checkTxnRequest(r, MAX_TXN_OPS);
+  // Overlaps are checked after the whole request, to avoid quadratic work on bad requests.
+  checkIntervals(r.success ?? []);
+  checkIntervals(r.failure ?? []);
 }
 
 interface Interval {
@@ -515,7 +590,10 @@ interface Interval {
   end: string;
 }
 
-/** A delete's interval as etcd's checkIntervals builds it: a point is [k, k+"\0"). */
+/**
+ * A delete's interval as key.go checkIntervals builds it: a point is [k, k+"\0"); a range_end
+ * of "\0" makes the interval [k, "\0"), which is empty, so a from-key delete never conflicts.
+ */
 function intervalOf(key: string, end: string | undefined): Interval {
   return end ? { begin: key, end } : { begin: key, end: `${key}\0` };
 }
@@ -524,7 +602,12 @@ function hits(dels: Interval[], k: string): boolean {
   return dels.some((d) => k >= d.begin && k < d.end);
 }
 
-/** No key may be written twice in one txn, nor written and deleted (etcd v3rpc checkIntervals). */
+/**
+ * No key may be put twice in one txn, nor put and deleted (key.go checkIntervals). Nested txns
+ * are checked first; a key put on both branches of one nested txn is fine. Deletes of a nested
+ * txn join the set only after its puts were checked, so a put in one nested txn followed by a
+ * delete of the same key in a later nested txn passes, as it does in etcd.
+ */
 function checkIntervals(reqs: RequestOp[]): { puts: Set<string>; dels: Interval[] } {
   const dels: Interval[] = [];
   for (const op of reqs) {

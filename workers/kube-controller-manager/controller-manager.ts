@@ -10,12 +10,18 @@ import { Clientset } from '../../src/machinery/client/clientset.ts';
 import { LeaderElector } from '../../src/machinery/client/leaderelection.ts';
 import type { Component, Context } from '../../src/machinery/runtime/component.ts';
 import { uuid } from '../kube-apiserver/objects.ts';
+import { CronJobController } from './controllers/cronjob.ts';
+import { DaemonSetsController } from './controllers/daemonset.ts';
 import { DeploymentController } from './controllers/deployment.ts';
+import { EndpointsController } from './controllers/endpoints.ts';
+import { EndpointSliceController } from './controllers/endpointslice.ts';
 import { GarbageCollector } from './controllers/garbagecollector.ts';
+import { JobController } from './controllers/job.ts';
 import { NamespaceController } from './controllers/namespace.ts';
 import { NodeLifecycleController } from './controllers/nodelifecycle.ts';
 import { ReplicaSetController } from './controllers/replicaset.ts';
 import { ServiceAccountController } from './controllers/serviceaccount.ts';
+import { StatefulSetController } from './controllers/statefulset.ts';
 import { type Controller, type ControllerContext, makeControllerContext } from './shared.ts';
 
 export interface ControllerManagerConfig {
@@ -33,6 +39,12 @@ export const CONTROLLERS: Record<string, ControllerFactory> = {
   namespace: (c) => new NamespaceController(c),
   serviceaccount: (c) => new ServiceAccountController(c),
   'node-lifecycle': (c) => new NodeLifecycleController(c),
+  daemonset: (c) => new DaemonSetsController(c),
+  statefulset: (c) => new StatefulSetController(c),
+  job: (c) => new JobController(c),
+  cronjob: (c) => new CronJobController(c),
+  endpoint: (c) => new EndpointsController(c),
+  endpointslice: (c) => new EndpointSliceController(c),
 };
 
 export class KubeControllerManager implements Component {

@@ -11,7 +11,7 @@ export class WorkQueue {
   private dirty = new Set<string>();
   private processing = new Set<string>();
   private failures = new Map<string, number>();
-  private waiting = new Map<string, number>();
+  private waiting = new Map<string, { at: number; timer: number }>();
   private active = 0;
   private scheduled = false;
 
@@ -39,8 +39,14 @@ export class WorkQueue {
       this.add(key);
       return;
     }
-    if (this.waiting.has(key)) return;
-    const t = this.ctx.setTimer(
+    // A key already waiting keeps the earlier of the two times, as client-go's delaying queue does.
+    const at = this.ctx.now() + delay;
+    const prior = this.waiting.get(key);
+    if (prior !== undefined) {
+      if (prior.at <= at) return;
+      this.ctx.clearTimer(prior.timer);
+    }
+    const timer = this.ctx.setTimer(
       delay,
       () => {
         this.waiting.delete(key);
@@ -48,7 +54,7 @@ export class WorkQueue {
       },
       `${this.name}: requeue ${key}`,
     );
-    this.waiting.set(key, t);
+    this.waiting.set(key, { at, timer });
   }
 
   addRateLimited(key: string): void {

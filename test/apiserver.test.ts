@@ -148,3 +148,20 @@ describe('kube-apiserver', () => {
     expect(error).toMatchObject({ type: 'ERROR', object: { code: 410, reason: 'Expired' } });
   });
 });
+
+describe('a value written behind the API server\'s back', () => {
+  it('is reported and skipped, not a crash', async () => {
+    c = await testCluster({}, apiOnly);
+    const etcd = c.relay.client('etcdctl');
+    await c.relay.settle(etcd.request('etcd', 'etcd.put', { key: '/registry/pods/default/web', value: '1' }));
+    await c.relay.advance(100);
+    const list = await c.api('GET', '/api/v1/namespaces/default/pods');
+    expect(list.status).toBe(200);
+    expect((list.body as { items: unknown[] }).items).toEqual([]);
+    const kinds = c.relay.trace.since(-1).map((r) => r.kind);
+    expect(kinds).not.toContain('@bus.crashed');
+    expect(c.relay.trace.since(-1).some((r) => r.kind === '@bus.note' && r.summary.includes('failed to decode /registry/pods/default/web'))).toBe(true);
+    const get = await c.api('GET', '/api/v1/namespaces/default/pods/web');
+    expect(get.status).toBe(500);
+  });
+});

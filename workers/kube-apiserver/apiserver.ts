@@ -190,8 +190,11 @@ export class KubeApiserver implements Component {
     await Promise.all(
       prefixes.map(async (p) => {
         const prefix = `/registry/${p}/`;
-        const cacher = new Cacher(prefix, this.config.watchCacheSize ?? 1000, (w, events) =>
-          this.sendEvents(w, events),
+        const cacher = new Cacher(
+          prefix,
+          this.config.watchCacheSize ?? 1000,
+          (w, events) => this.sendEvents(w, events),
+          (m) => this.ctx.annotate(`kube-apiserver: ${m}`),
         );
         this.cachers.set(p, cacher);
         const list = await this.storage.list(prefix);

@@ -7,7 +7,7 @@
  */
 import type { KObject, WatchEventWire } from '../../src/machinery/api/types.ts';
 import type { WatchEvent } from '../etcd/types.ts';
-import { decodeValue } from './storage.ts';
+import { tryDecode } from './storage.ts';
 
 export interface CacheEvent {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -43,6 +43,8 @@ export class Cacher {
     readonly prefix: string,
     readonly capacity: number,
     private deliver: Deliver,
+    /** Reports a stored value that is not a Kubernetes object (written behind the API's back). */
+    private warn: (message: string) => void = () => {},
   ) {}
 
   get watcherCount(): number {
@@ -68,18 +70,21 @@ export class Cacher {
     for (const ev of events) {
       const rv = ev.kv.mod_revision;
       if (ev.type === 'DELETE') {
-        const prev = ev.prev_kv ? decodeValue(ev.prev_kv) : undefined;
-        if (!prev) continue;
-        const obj = { ...prev, metadata: { ...prev.metadata, resourceVersion: String(rv) } };
-        this.objects.delete(keyOf(prev));
-        out.push({ type: 'DELETED', obj, prev, rv });
+        const prev = ev.prev_kv ? tryDecode(ev.prev_kv, this.warn) : undefined;
+        if (prev) {
+          const obj = { ...prev, metadata: { ...prev.metadata, resourceVersion: String(rv) } };
+          this.objects.delete(keyOf(prev));
+          out.push({ type: 'DELETED', obj, prev, rv });
+        }
       } else {
-        const obj = decodeValue(ev.kv);
-        const prev = ev.prev_kv ? decodeValue(ev.prev_kv) : undefined;
-        this.objects.set(keyOf(obj), obj);
-        const e: CacheEvent = { type: prev ? 'MODIFIED' : 'ADDED', obj, rv };
-        if (prev) e.prev = prev;
-        out.push(e);
+        const obj = tryDecode(ev.kv, this.warn);
+        const prev = ev.prev_kv ? tryDecode(ev.prev_kv, () => undefined) : undefined;
+        if (obj) {
+          this.objects.set(keyOf(obj), obj);
+          const e: CacheEvent = { type: prev ? 'MODIFIED' : 'ADDED', obj, rv };
+          if (prev) e.prev = prev;
+          out.push(e);
+        }
       }
       if (rv > this.rv) this.rv = rv;
     }

@@ -28,10 +28,33 @@ export interface Stored {
   rev: number;
 }
 
+/**
+ * Decodes a stored object. A value that is not an object (someone wrote it with etcdctl) cannot
+ * be decoded: like the real apiserver, callers log it and carry on instead of failing.
+ */
 export function decodeValue(kv: KeyValue): KObject {
-  const obj = JSON.parse(bytesToUtf8(kv.value)) as KObject;
-  obj.metadata = { ...(obj.metadata ?? {}), resourceVersion: String(kv.mod_revision) };
-  return obj;
+  let obj: unknown;
+  try {
+    obj = JSON.parse(bytesToUtf8(kv.value));
+  } catch (e) {
+    throw new StorageError('Internal', `failed to decode ${bytesToUtf8(kv.key)}: ${(e as Error).message}`);
+  }
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) {
+    throw new StorageError('Internal', `failed to decode ${bytesToUtf8(kv.key)}: not an object`);
+  }
+  const o = obj as KObject;
+  o.metadata = { ...(o.metadata && typeof o.metadata === 'object' ? o.metadata : {}), resourceVersion: String(kv.mod_revision) };
+  return o;
+}
+
+/** decodeValue, or undefined (with the reason) for a value that is not a Kubernetes object. */
+export function tryDecode(kv: KeyValue, onError: (message: string) => void): KObject | undefined {
+  try {
+    return decodeValue(kv);
+  } catch (e) {
+    onError((e as Error).message);
+    return undefined;
+  }
 }
 
 export function encodeValue(obj: KObject): string {
@@ -69,7 +92,11 @@ export class EtcdStorage {
     if (opts.limit) req.limit = opts.limit;
     if (opts.revision) req.revision = opts.revision;
     const r = await this.call<RangeResponse>('range', req, `LIST ${prefix}`);
-    const items = r.kvs.map((kv) => ({ obj: decodeValue(kv), rev: kv.mod_revision }));
+    const items: Stored[] = [];
+    for (const kv of r.kvs) {
+      const obj = tryDecode(kv, (m) => this.ctx.annotate(`kube-apiserver: ${m}`));
+      if (obj) items.push({ obj, rev: kv.mod_revision });
+    }
     const last = r.kvs[r.kvs.length - 1]?.key;
     const out: { items: Stored[]; rev: number; more: boolean; last?: string; remaining: number } = {
       items,

@@ -1,0 +1,39 @@
+import { useApp, useT } from './state/context.tsx';
+import { About, ComponentsPanel } from './ui/ComponentsPanel.tsx';
+import { EtcdctlConsole } from './ui/EtcdctlConsole.tsx';
+import { Header } from './ui/Header.tsx';
+import { MessageLog } from './ui/MessageLog.tsx';
+
+function BootBanner() {
+  const t = useT();
+  const boot = useApp((s) => s.boot);
+  if (boot.phase === 'failed')
+    return (
+      <div className="banner banner-error" role="alert">
+        {t.app.bootFailed(boot.error)}
+      </div>
+    );
+  return (
+    <div className="banner-slot" role="status">
+      {boot.phase === 'booting' ? <div className="banner">{t.app.booting}</div> : null}
+    </div>
+  );
+}
+
+export function App() {
+  const t = useT();
+  return (
+    <>
+      <Header />
+      <BootBanner />
+      <main className="layout" aria-label={t.app.main}>
+        <div className="side">
+          <ComponentsPanel />
+          <About />
+        </div>
+        <EtcdctlConsole />
+        <MessageLog />
+      </main>
+    </>
+  );
+}

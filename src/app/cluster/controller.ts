@@ -1,0 +1,122 @@
+/**
+ * The page's side of the cluster: starts the relay worker, starts one Web Worker per host when
+ * the relay asks, wires each to the relay with its own MessageChannel, and folds the relay's
+ * trace batches into the store.
+ *
+ * Boot, in order:
+ *  1. the page starts the relay worker and calls `boot` on it (comlink);
+ *  2. the relay worker plans the hosts from the component registry (bootCluster) and, for each,
+ *     calls `spawner.spawn(host, kinds, generation)` back on the page;
+ *  3. the page starts that host's worker, creates a MessageChannel, transfers port2 to the worker
+ *     and returns port1, transferred, to the relay worker;
+ *  4. the relay boots the host over port1 and waits for its `ready`; the host shows as running.
+ * A worker that throws an uncaught error is reported to the relay as exited; the relay records
+ * `@bus.crashed`, asks for a new worker the same way, and records `@bus.restarted`.
+ */
+import * as Comlink from 'comlink';
+import type { AppStore } from '../state/store.ts';
+import { applyBatch, watchOutput } from '../state/store.ts';
+import { startHostWorker, startRelayWorker } from './entries.ts';
+import {
+  type Batch,
+  type ConsoleReply,
+  type LogFilter,
+  type RelayControl,
+  relaySpeed,
+  type Spawner,
+  type SpeedChoice,
+  type TraceRow,
+} from './protocol.ts';
+
+export interface ClusterController {
+  setSpeed(playing: boolean, speed: SpeedChoice): void;
+  setLogFilter(filter: LogFilter): void;
+  step(): Promise<TraceRow | null>;
+  run(line: string): Promise<ConsoleReply>;
+  cancelWatch(watch: number): void;
+  kill(host: string): Promise<void>;
+  dispose(): void;
+}
+
+function errorText(e: unknown): string {
+  if (e instanceof ErrorEvent) return e.message || 'error in worker script';
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+export function startCluster(store: AppStore, seed = 1): ClusterController {
+  const relayWorker = startRelayWorker();
+  const relay = Comlink.wrap<RelayControl>(relayWorker);
+  const workers = new Map<string, Worker>();
+  const key = (host: string, generation: number) => `${host}#${generation}`;
+
+  const fail = (error: string) => store.setState({ boot: { phase: 'failed', error } });
+  relayWorker.addEventListener('error', (e) => {
+    e.preventDefault();
+    fail(errorText(e));
+  });
+
+  const end = (host: string, generation: number) => {
+    workers.get(key(host, generation))?.terminate();
+    workers.delete(key(host, generation));
+  };
+
+  const spawner: Spawner = {
+    spawn(host, kinds, generation) {
+      const worker = startHostWorker(kinds);
+      workers.set(key(host, generation), worker);
+      worker.addEventListener('error', (e) => {
+        e.preventDefault();
+        end(host, generation);
+        void relay.hostExited(host, generation, `worker error: ${errorText(e)}`);
+      });
+      const channel = new MessageChannel();
+      worker.postMessage({ t: 'wheelhouse.port', port: channel.port2 }, [channel.port2]);
+      return Comlink.transfer(channel.port1, [channel.port1]);
+    },
+    terminate: end,
+    kill(host, generation) {
+      end(host, generation);
+      void relay.hostExited(host, generation, 'killed');
+    },
+  };
+
+  const onBatch = (b: Batch) => {
+    store.setState((s) => applyBatch(s, b));
+  };
+  const onWatch = (watch: number, text: string, ended: boolean) => watchOutput(store, watch, text, ended);
+
+  const { playing, speed } = store.getState();
+  relay
+    .boot(
+      { seed, speed: relaySpeed(playing, speed) },
+      Comlink.proxy(spawner),
+      Comlink.proxy(onBatch),
+      Comlink.proxy(onWatch),
+    )
+    .then(
+      (r) => store.setState({ boot: { phase: 'ready' }, hosts: r.hosts }),
+      (e: unknown) => fail(errorText(e)),
+    );
+
+  return {
+    setSpeed(p, s) {
+      void relay.setSpeed(relaySpeed(p, s));
+    },
+    setLogFilter(filter) {
+      void relay.setLogFilter(filter);
+    },
+    step: () => relay.step(),
+    run: (line) => relay.run(line),
+    cancelWatch(watch) {
+      void relay.cancelWatch(watch);
+    },
+    kill: (host) => relay.kill(host),
+    dispose() {
+      relay[Comlink.releaseProxy]();
+      relayWorker.terminate();
+      for (const w of workers.values()) w.terminate();
+      workers.clear();
+    },
+  };
+}

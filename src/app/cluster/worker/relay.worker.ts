@@ -1,0 +1,204 @@
+/**
+ * The relay worker: the bus and the cluster's clock, off the main thread.
+ *
+ * The page starts this worker, then calls boot() with a spawner. bootCluster plans the hosts from
+ * the component registry and, for each, asks the page (through the spawner) for a Web Worker and a
+ * MessagePort to it. From then on cluster traffic flows relay ⇄ component workers over those
+ * ports; the page only receives trace batches (at most every ~50 ms, and only when something
+ * changed) and talks to the relay with comlink control calls.
+ */
+import * as Comlink from 'comlink';
+import { registry } from '../../../../workers/registry.ts';
+import type { Relay } from '../../../machinery/bus/relay.ts';
+import type { TraceRecord } from '../../../machinery/bus/trace.ts';
+import { bootCluster } from '../../../machinery/cluster/cluster.ts';
+import { type ClusterConfig, planHosts } from '../../../machinery/cluster/topology.ts';
+import {
+  BATCH_MAX_ROWS,
+  type Batch,
+  type BootResult,
+  type ClockView,
+  type LogFilter,
+  matchesFilter,
+  NO_FILTER,
+  type RelayControl,
+  type TraceRow,
+} from '../protocol.ts';
+import { EtcdctlSession } from './etcdctl-session.ts';
+import { HostLinks } from './host-links.ts';
+
+/** How often, at most, a batch goes to the page. */
+const FLUSH_MS = 50;
+/** After a full batch (a flood, at maximum speed) the next waits this long: the page keeps no more. */
+const FLOOD_FLUSH_MS = 200;
+
+function row(r: TraceRecord, n: number): TraceRow {
+  return { n, seq: r.seq, sent: r.sent, at: r.at, from: r.from, to: r.to, kind: r.kind, summary: r.summary };
+}
+
+let relay: Relay | undefined;
+let links: HostLinks | undefined;
+let session: EtcdctlSession | undefined;
+
+function need<T>(v: T | undefined): T {
+  if (v === undefined) throw new Error('the cluster has not booted');
+  return v;
+}
+
+/**
+ * Follows the trace and pushes what the message log shows to the page: rows matching the log's
+ * filter, in batches, one batch in flight at a time. Filtering here, where the whole trace is,
+ * means a filtered log still holds its last ~500 matching rows however busy the cluster is.
+ */
+class Pusher {
+  private rows: TraceRow[] = [];
+  private skipped = 0;
+  private reset = false;
+  private filter: LogFilter = NO_FILTER;
+  /** Records seen since boot: the next record's position. */
+  private count = 0;
+  private addresses = new Set<string>(['etcdctl']);
+  private kinds = new Set<string>();
+  private namesChanged = true;
+  private inFlight = false;
+  private lastClock = '';
+  private notBefore = 0;
+
+  constructor(private send: (b: Batch) => unknown) {}
+
+  /** Every trace record passes here, in trace order. */
+  add(r: TraceRecord): void {
+    const x = row(r, ++this.count);
+    this.note(x.from);
+    this.note(x.to);
+    if (!this.kinds.has(x.kind)) {
+      this.kinds.add(x.kind);
+      this.namesChanged = true;
+    }
+    if (!matchesFilter(x, this.filter)) return;
+    this.rows.push(x);
+    // Keep memory flat at maximum speed while the page is busy: only the newest rows matter.
+    if (this.rows.length > 2 * BATCH_MAX_ROWS) {
+      const drop = this.rows.length - BATCH_MAX_ROWS;
+      this.rows = this.rows.slice(drop);
+      this.skipped += drop;
+    }
+  }
+
+  note(address: string): void {
+    if (this.addresses.has(address)) return;
+    this.addresses.add(address);
+    this.namesChanged = true;
+  }
+
+  /** A new filter: the next batch replaces the page's rows with the newest that match. */
+  setFilter(filter: LogFilter, trace: readonly TraceRecord[]): void {
+    this.filter = { ...filter };
+    const first = this.count - trace.length + 1;
+    const matching: TraceRow[] = [];
+    for (let i = trace.length - 1; i >= 0 && matching.length < BATCH_MAX_ROWS; i--) {
+      const x = row(trace[i] as TraceRecord, first + i);
+      if (matchesFilter(x, filter)) matching.push(x);
+    }
+    this.rows = matching.reverse();
+    this.skipped = 0;
+    this.reset = true;
+  }
+
+  flush(): void {
+    if (this.inFlight || performance.now() < this.notBefore) return;
+    const clock: ClockView = relay
+      ? { now: relay.now, pending: relay.pending, mode: relay.mode.mode }
+      : { now: 0, pending: 0, mode: 'paused' };
+    const clockKey = `${clock.now}|${clock.pending}|${clock.mode}`;
+    const hosts = links?.takeChanged();
+    for (const h of hosts ?? []) for (const a of h.addresses) this.note(a);
+    if (this.rows.length === 0 && !hosts && !this.reset && !this.namesChanged && clockKey === this.lastClock) return;
+    let rows = this.rows;
+    let skipped = this.skipped;
+    if (rows.length > BATCH_MAX_ROWS) {
+      skipped += rows.length - BATCH_MAX_ROWS;
+      rows = rows.slice(-BATCH_MAX_ROWS);
+    }
+    const batch: Batch = { rows, skipped, clock };
+    if (this.reset) batch.reset = true;
+    if (hosts) batch.hosts = hosts;
+    if (this.namesChanged) {
+      batch.addresses = [...this.addresses].sort();
+      batch.kinds = [...this.kinds].sort();
+    }
+    this.rows = [];
+    this.skipped = 0;
+    this.reset = false;
+    this.namesChanged = false;
+    this.lastClock = clockKey;
+    this.notBefore = rows.length >= BATCH_MAX_ROWS ? performance.now() + FLOOD_FLUSH_MS : 0;
+    this.inFlight = true;
+    Promise.resolve(this.send(batch))
+      .catch(() => undefined)
+      .finally(() => {
+        this.inFlight = false;
+      });
+  }
+}
+
+let pusher: Pusher | undefined;
+
+const api: RelayControl = {
+  async boot(options, spawner, onBatch, onWatch): Promise<BootResult> {
+    if (relay) throw new Error('the cluster has already booted');
+    const config: ClusterConfig = { seed: options.seed };
+    links = new HostLinks(spawner);
+    links.plan(planHosts(config, Object.keys(registry)));
+    const p = new Pusher(onBatch);
+    pusher = p;
+    const timer = setInterval(() => p.flush(), FLUSH_MS);
+    let cluster: Awaited<ReturnType<typeof bootCluster>>;
+    try {
+      const l = links;
+      cluster = await bootCluster(config, (plan) => l.link(plan), registry);
+    } catch (e) {
+      p.flush();
+      clearInterval(timer);
+      throw e;
+    }
+    relay = cluster.relay;
+    for (const r of relay.trace.since(-1)) p.add(r);
+    relay.trace.subscribe((r) => p.add(r));
+    session = new EtcdctlSession(relay, onWatch);
+    relay.setSpeed(options.speed);
+    relay.start();
+    return { hosts: links.hosts };
+  },
+
+  setSpeed(speed) {
+    need(relay).setSpeed(speed);
+  },
+
+  setLogFilter(filter) {
+    need(pusher).setFilter(filter, need(relay).trace.since(-1));
+  },
+
+  async step() {
+    const env = await need(relay).step();
+    return env ? row(env, 0) : null;
+  },
+
+  run(line) {
+    return need(session).run(line);
+  },
+
+  async cancelWatch(watch) {
+    need(session).cancel(watch);
+  },
+
+  kill(host) {
+    return need(relay).kill(host);
+  },
+
+  hostExited(host, generation, reason) {
+    links?.exited(host, generation, reason);
+  },
+};
+
+Comlink.expose(api, self);

@@ -1,0 +1,74 @@
+/** What the UI can do: each action updates the store and, where needed, tells the cluster. */
+import type { ClusterController } from '../cluster/controller.ts';
+import type { SpeedChoice } from '../cluster/protocol.ts';
+import { applyLocale, type Locale, persistLocale } from '../i18n/index.ts';
+import { type AppStore, addCommand, commandDone, commandFailed } from './store.ts';
+
+export interface Actions {
+  setLocale(locale: Locale): void;
+  togglePlay(): void;
+  setSpeed(speed: SpeedChoice): void;
+  step(): Promise<void>;
+  submit(line: string): Promise<void>;
+  cancelWatch(watch: number): void;
+  kill(host: string): Promise<void>;
+  setFilter(filter: Partial<{ component: string; kind: string }>): void;
+  clearLog(): void;
+}
+
+/** How long "nothing queued" stays visible after an empty Step. */
+const STEP_EMPTY_MS = 2500;
+
+export function createActions(store: AppStore, cluster: ClusterController): Actions {
+  let stepEmptyTimer: ReturnType<typeof setTimeout> | undefined;
+  return {
+    setLocale(locale) {
+      persistLocale(locale);
+      applyLocale(locale);
+      store.setState({ locale });
+    },
+    togglePlay() {
+      const { playing, speed } = store.getState();
+      store.setState({ playing: !playing });
+      cluster.setSpeed(!playing, speed);
+    },
+    setSpeed(speed) {
+      const { playing } = store.getState();
+      store.setState({ speed });
+      cluster.setSpeed(playing, speed);
+    },
+    async step() {
+      const { playing, speed } = store.getState();
+      if (playing) {
+        store.setState({ playing: false });
+        cluster.setSpeed(false, speed);
+      }
+      const delivered = await cluster.step();
+      clearTimeout(stepEmptyTimer);
+      store.setState({ stepEmpty: delivered === null });
+      if (delivered === null) stepEmptyTimer = setTimeout(() => store.setState({ stepEmpty: false }), STEP_EMPTY_MS);
+    },
+    async submit(line) {
+      const id = addCommand(store, line);
+      try {
+        commandDone(store, id, line, await cluster.run(line));
+      } catch (e) {
+        commandFailed(store, id, line, e instanceof Error ? e.message : String(e));
+      }
+    },
+    cancelWatch(watch) {
+      cluster.cancelWatch(watch);
+    },
+    kill(host) {
+      return cluster.kill(host);
+    },
+    setFilter(change) {
+      const filter = { ...store.getState().filter, ...change };
+      store.setState({ filter });
+      cluster.setLogFilter(filter);
+    },
+    clearLog() {
+      store.setState((s) => ({ clearedThrough: s.rows.at(-1)?.n ?? s.clearedThrough }));
+    },
+  };
+}

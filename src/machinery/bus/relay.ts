@@ -306,11 +306,24 @@ export class Relay {
     this.wake?.();
   }
 
+  /** checkRoute, memoised: the answer depends only on (from, to, kind). */
+  private routes = new Map<string, ReturnType<typeof checkRoute>>();
+
+  private route(from: Address, to: Address, kind: string): ReturnType<typeof checkRoute> {
+    const key = `${from}\u0000${to}\u0000${kind}`;
+    let r = this.routes.get(key);
+    if (!r) {
+      r = checkRoute(from, to, kind, this.edges);
+      if (this.routes.size < 50_000) this.routes.set(key, r);
+    }
+    return r;
+  }
+
   /** Takes one outbound item from a host or client. */
   private accept(o: Outbound): void {
     switch (o.t) {
       case 'send': {
-        const route = checkRoute(o.from, o.to, o.kind, this.edges);
+        const route = this.route(o.from, o.to, o.kind);
         if (!route.ok) {
           this.stats.refused++;
           this.record(BUS.refused, o.from, o.to, `refused ${o.kind}: ${route.reason}`, {

@@ -26,6 +26,17 @@ export class Trace {
   /** Rolling FNV-1a over seq, at, from, to, kind: identical runs have identical digests. */
   digest = 0x811c9dc5;
 
+  private hashes = new Map<string, number>();
+
+  private hashOf(s: string): number {
+    let h = this.hashes.get(s);
+    if (h === undefined) {
+      h = fnv(0x811c9dc5, s);
+      if (this.hashes.size < 100_000) this.hashes.set(s, h);
+    }
+    return h;
+  }
+
   constructor(readonly capacity: number) {
     if (capacity < 1) throw new Error(`trace capacity must be at least 1, got ${capacity}`);
     this.ring = new Array(capacity);
@@ -36,7 +47,14 @@ export class Trace {
     this.head = (this.head + 1) % this.capacity;
     if (this.count < this.capacity) this.count++;
     this.lastSeq = r.seq;
-    this.digest = fnv(this.digest, `${r.seq}|${r.at}|${r.from}|${r.to}|${r.kind}`);
+    // Mix integers directly and each distinct string's cached hash: no string building per record.
+    let h = this.digest;
+    h = Math.imul(h ^ r.seq, 0x01000193) >>> 0;
+    h = Math.imul(h ^ r.at, 0x01000193) >>> 0;
+    h = Math.imul(h ^ this.hashOf(r.from), 0x01000193) >>> 0;
+    h = Math.imul(h ^ this.hashOf(r.to), 0x01000193) >>> 0;
+    h = Math.imul(h ^ this.hashOf(r.kind), 0x01000193) >>> 0;
+    this.digest = h;
     for (const l of this.listeners) l(r);
   }
 

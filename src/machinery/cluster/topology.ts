@@ -103,6 +103,20 @@ export function planHosts(config: ClusterConfig, available: readonly string[]): 
           address: `containerd@${n.name}`,
           config: { node: n.name, podCIDR: n.podCIDR, nodeIP: n.internalIP, epoch },
         });
+        if (available.includes('kube-proxy')) {
+          specs.push({
+            kind: 'kube-proxy',
+            address: `kube-proxy@${n.name}`,
+            config: {
+              node: n.name,
+              nodeIP: n.internalIP,
+              podCIDR: n.podCIDR,
+              clusterCIDR: CLUSTER_CIDR,
+              mode: config.proxyMode ?? 'iptables',
+              epoch,
+            },
+          });
+        }
       }
       plans.push({
         name: perHost === 1 ? `node/${group[0]?.name}` : `nodes/${group[0]?.name}..${group[group.length - 1]?.name}`,
@@ -112,6 +126,9 @@ export function planHosts(config: ClusterConfig, available: readonly string[]): 
   }
   return plans;
 }
+
+/** kind's podSubnet: every node's pod CIDR is a /24 of it; kube-proxy's clusterCIDR. */
+export const CLUSTER_CIDR = '10.244.0.0/16';
 
 /** Above this many nodes, node agents share workers (at most this many node workers). */
 export const NODE_HOSTS_MAX = 16;

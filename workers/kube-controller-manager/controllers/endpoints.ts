@@ -357,7 +357,9 @@ export class EndpointsController implements Controller {
       return;
 
     const next: EndpointsLike = structuredClone(current);
-    next.subsets = subsets;
+    // subsets is omitempty: an Endpoints object without addresses has no subsets field.
+    if (subsets.length > 0) next.subsets = subsets;
+    else delete next.subsets;
     const meta = (next.metadata ??= {});
     const annotations = { ...(meta.annotations ?? {}) };
     if (triggerTime !== undefined) annotations[EndpointsLastChangeTriggerTime] = formatRFC3339Nano(triggerTime);

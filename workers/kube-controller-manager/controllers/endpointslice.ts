@@ -633,8 +633,9 @@ export class EndpointSliceController implements Controller {
         ownerReferences: [serviceOwnerRef(svc)],
       },
       addressType: meta.addressType,
-      endpoints: [],
-      ports: meta.ports,
+      // A real API server stores empty lists as nothing and answers `null`: say so up front.
+      endpoints: null,
+      ports: meta.ports.length > 0 ? meta.ports : null,
     };
   }
 

@@ -1,5 +1,7 @@
 /** The headless runner's debug endpoints: trace, topology and clock. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { iptablesSave } from '../../workers/kube-proxy/iptables.ts';
+import type { SyncNote } from '../../workers/kube-proxy/kube-proxy.ts';
 import type { Relay } from '../machinery/bus/relay.ts';
 import { applyFault, type Fault, FaultError, parseState } from '../machinery/cluster/faults.ts';
 import { readBody, sendJson, sendText } from './http.ts';
@@ -73,6 +75,27 @@ export async function handleDebug(relay: Relay, req: IncomingMessage, res: Serve
     sendJson(res, 200, { now: relay.now, mode: relay.mode });
     return true;
   }
+  const rules = /^\/debug\/nodes\/([^/]+)\/iptables-save$/.exec(path);
+  if (rules && req.method === 'GET') {
+    const node = decodeURIComponent(rules[1] ?? '');
+    // The node's kube-proxy announces every sync in the trace with the complete ruleset.
+    const notes = relay.trace
+      .since(-1)
+      .filter(
+        (r) => r.kind === '@bus.note' && r.from === `kube-proxy@${node}` && r.summary.startsWith('iptables sync'),
+      );
+    const last = notes[notes.length - 1]?.payload as SyncNote | undefined;
+    if (!last?.ruleset) {
+      sendText(
+        res,
+        404,
+        `no iptables sync from kube-proxy on node "${node}" in the trace (is it a node, and running in iptables mode?)\n`,
+      );
+      return true;
+    }
+    sendText(res, 200, iptablesSave(last.ruleset, { date: epochOf(relay) + relay.now }));
+    return true;
+  }
   const fault = /^\/debug\/(?:nodes\/([^/]+)(\/kubelet)?|components\/([^/]+))$/.exec(path);
   if (fault && req.method === 'POST') {
     let body: { state?: unknown };
@@ -102,4 +125,13 @@ export async function handleDebug(relay: Relay, req: IncomingMessage, res: Serve
     return true;
   }
   return false;
+}
+
+/** The epoch of simulated time 0, as the runner set it (Date.now() at boot). */
+let epochMs = 0;
+export function setEpoch(ms: number): void {
+  epochMs = ms;
+}
+function epochOf(_relay: Relay): number {
+  return epochMs;
 }

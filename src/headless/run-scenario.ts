@@ -33,7 +33,7 @@ export async function runScenario(
     opts.onRecord?.(line);
   });
   try {
-    const results = await runSteps(cluster.relay, sc.steps);
+    const results = await runSteps(cluster.relay, sc.steps, sc.cluster.epoch);
     return { seed, trace, results };
   } finally {
     unsubscribe();

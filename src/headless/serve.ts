@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { registry } from '../../workers/registry.ts';
 import { bootCluster } from '../machinery/cluster/cluster.ts';
 import { ArgError, parseServeArgs } from './args.ts';
-import { handleDebug } from './debug.ts';
+import { handleDebug, setEpoch } from './debug.ts';
 import { EtcdGateway } from './etcd-gateway.ts';
 import { sendText } from './http.ts';
 import { KubeGateway } from './kube-gateway.ts';
@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     throw e;
   }
   const epoch = Date.now();
+  setEpoch(epoch);
   const cluster = await bootCluster(
     // Simulated time 0 is now, so real kubectl's AGE column reads true.
     { workers: args.workers, seed: args.seed, epoch, ...(args.only ? { only: args.only } : {}) },

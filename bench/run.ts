@@ -12,6 +12,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { apiBench } from './api.ts';
 import { DEFAULT_ETCD as ETCD, etcdBench, NAMESPACES, PODS_PER_NS } from './etcd.ts';
 import { DEFAULT_LAYOUT, type FlowLayout, flowCount } from './lib/flows.ts';
 import { best, DEFAULT_PAIR, median, type PairOptions } from './lib/pair.ts';
@@ -103,6 +104,19 @@ async function main(): Promise<void> {
     emit({ name: 'etcd.range.get', value: best(r.get), unit: 'op/s' });
     emit({ name: 'etcd.range.prefix100', value: best(r.prefix), unit: 'op/s' });
     emit({ name: 'etcd.create-then-list', value: best(r.mixed), unit: 'op/s' });
+  }
+
+  if (want('api')) {
+    log('api: kube-apiserver and etcd through the relay at maximum speed, in-process');
+    const o = quick
+      ? { objects: 2_000, inflight: 200, watchers: 100, watchWrites: 200 }
+      : { objects: 10_000, inflight: 500, watchers: 100, watchWrites: 1_000 };
+    await apiBench({ ...o, objects: 500, watchWrites: 50 }); // warm-up
+    const r = await apiBench(o);
+    emit({ name: 'api.create', value: r.creates, unit: 'write/s' });
+    emit({ name: 'api.get', value: r.gets, unit: 'op/s' });
+    emit({ name: 'api.list100', value: r.lists, unit: 'op/s' });
+    emit({ name: 'api.watch.fanout100', value: r.watchEvents, unit: 'event/s' });
   }
 
   if (want('core')) {

@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { iptablesSave } from '../../workers/kube-proxy/iptables.ts';
 import type { SyncNote } from '../../workers/kube-proxy/kube-proxy.ts';
+import { latestSchedulingDecision } from '../../workers/kube-scheduler/decisions.ts';
 import type { Relay } from '../machinery/bus/relay.ts';
 import { applyFault, type Fault, FaultError, parseState } from '../machinery/cluster/faults.ts';
 import { readBody, sendJson, sendText } from './http.ts';
@@ -73,6 +74,15 @@ export async function handleDebug(relay: Relay, req: IncomingMessage, res: Serve
         return true;
     }
     sendJson(res, 200, { now: relay.now, mode: relay.mode });
+    return true;
+  }
+  const sched = /^\/debug\/scheduler\/pods\/([^/]+)\/([^/]+)$/.exec(path);
+  if (sched && req.method === 'GET') {
+    const ns = decodeURIComponent(sched[1] ?? '');
+    const name = decodeURIComponent(sched[2] ?? '');
+    const d = latestSchedulingDecision(relay.trace.since(-1), ns, name);
+    if (!d) sendJson(res, 404, { error: `no scheduling decision for pod ${ns}/${name} in the trace` });
+    else sendJson(res, 200, d);
     return true;
   }
   const rules = /^\/debug\/nodes\/([^/]+)\/iptables-save$/.exec(path);

@@ -149,7 +149,7 @@ describe('kube-apiserver', () => {
   });
 });
 
-describe('a value written behind the API server\'s back', () => {
+describe("a value written behind the API server's back", () => {
   it('is reported and skipped, not a crash', async () => {
     c = await testCluster({}, apiOnly);
     const etcd = c.relay.client('etcdctl');
@@ -160,7 +160,11 @@ describe('a value written behind the API server\'s back', () => {
     expect((list.body as { items: unknown[] }).items).toEqual([]);
     const kinds = c.relay.trace.since(-1).map((r) => r.kind);
     expect(kinds).not.toContain('@bus.crashed');
-    expect(c.relay.trace.since(-1).some((r) => r.kind === '@bus.note' && r.summary.includes('failed to decode /registry/pods/default/web'))).toBe(true);
+    expect(
+      c.relay.trace
+        .since(-1)
+        .some((r) => r.kind === '@bus.note' && r.summary.includes('failed to decode /registry/pods/default/web')),
+    ).toBe(true);
     const get = await c.api('GET', '/api/v1/namespaces/default/pods/web');
     expect(get.status).toBe(500);
   });

@@ -105,12 +105,12 @@ describe('node lifecycle', () => {
     await c.relay.advance(10_000);
     await c.relay.stopComponent('kubelet@kind-worker');
     const stoppedAt = c.relay.now;
-    const ready = async () =>
-      (
-        (await c?.api('GET', '/api/v1/nodes/kind-worker'))?.body as {
-          status: { conditions: { type: string; status: string; reason: string }[] };
-        }
-      ).status.conditions.find((x) => x.type === 'Ready');
+    const cluster = c;
+    type NodeStatus = { status: { conditions: { type: string; status: string; reason: string }[] } };
+    const ready = async () => {
+      const r = await cluster.api('GET', '/api/v1/nodes/kind-worker');
+      return (r.body as NodeStatus).status.conditions.find((x) => x.type === 'Ready');
+    };
     await c.relay.advance(40_000);
     expect((await ready())?.status).toBe('True');
     await c.relay.advance(30_000);

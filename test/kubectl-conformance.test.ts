@@ -219,12 +219,17 @@ describe.skipIf(!hasKubectl)('real kubectl against the headless runner', () => {
     expect(r.stdout).toMatch(/^FIELDS:$/m);
     expect(r.stdout).toMatch(/^ {2}spec\t<PodSpec>$/m);
     const d = await kubectl('explain', 'deployment.spec.strategy');
-    expect(d.stdout).toMatch(/^GROUP:\s+apps\nKIND:\s+Deployment\nVERSION:\s+v1\n\nFIELD: strategy <DeploymentStrategy>/);
+    expect(d.stdout).toMatch(
+      /^GROUP:\s+apps\nKIND:\s+Deployment\nVERSION:\s+v1\n\nFIELD: strategy <DeploymentStrategy>/,
+    );
     expect((await kubectl('explain', 'pods.spec.nope')).stderr).toMatch(/field "nope" does not exist/);
   });
 
   it('validates fields on the server as kubectl asks (strict)', async () => {
-    const unk = file('unknown.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  foo: 1\n  containers:\n  - name: c\n    image: nginx\n');
+    const unk = file(
+      'unknown.yaml',
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  foo: 1\n  containers:\n  - name: c\n    image: nginx\n',
+    );
     expect((await kubectl('create', '-f', unk)).stderr).toBe(
       `Error from server (BadRequest): error when creating "${unk}": Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.foo"\n`,
     );

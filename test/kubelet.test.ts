@@ -41,7 +41,11 @@ describe('kubelet', () => {
   it('runs the control plane as static pods mirrored into kube-system', async () => {
     c = await testCluster({ workers: 1 });
     await c.relay.advance(5_000);
-    const list = (await c.api('GET', '/api/v1/namespaces/kube-system/pods', undefined, { query: { labelSelector: 'tier=control-plane' } })).body as { items: Pod[] };
+    const list = (
+      await c.api('GET', '/api/v1/namespaces/kube-system/pods', undefined, {
+        query: { labelSelector: 'tier=control-plane' },
+      })
+    ).body as { items: Pod[] };
     expect(list.items.map((p) => p.metadata?.name).sort()).toEqual([
       'etcd-kind-control-plane',
       'kube-apiserver-kind-control-plane',

@@ -37,7 +37,7 @@ export class EtcdGateway {
   private streams = 0;
   private watchSinks = new Map<string, (r: WatchResponse) => void>();
 
-  constructor(private relay: Relay) {
+  constructor(relay: Relay) {
     this.client = relay.client('etcdctl');
     this.client.onMessage((env) => {
       if (env.kind !== 'etcd.watch.event') return;

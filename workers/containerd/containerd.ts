@@ -70,7 +70,6 @@ export class Containerd implements Component {
   private ipSize: number;
   private nextIP = 2;
   private usedIPs = new Set<string>();
-  private nextId = 0;
 
   constructor(readonly config: ContainerdConfig) {
     const c = parseCIDR(config.podCIDR);
@@ -104,7 +103,6 @@ export class Containerd implements Component {
       s += Math.floor(this.ctx.rand() * 0xffffffff)
         .toString(16)
         .padStart(8, '0');
-    this.nextId++;
     return s;
   }
 
@@ -314,7 +312,7 @@ export class Containerd implements Component {
 
   private startContainer(env: Envelope, id: string): void {
     const c = this.containers.get(id);
-    if (!c || c.state !== 'CONTAINER_CREATED') {
+    if (c?.state !== 'CONTAINER_CREATED') {
       this.fail(env, 'FailedPrecondition', `container ${id} is not in created state`);
       return;
     }
@@ -396,7 +394,7 @@ export class Containerd implements Component {
 
   private stopContainer(env: Envelope, id: string, timeout: number): void {
     const c = this.containers.get(id);
-    if (!c || c.state !== 'CONTAINER_RUNNING') {
+    if (c?.state !== 'CONTAINER_RUNNING') {
       this.ok(env, { exitCode: c?.exitCode ?? 0, reason: c?.reason ?? '' });
       return;
     }
@@ -418,7 +416,7 @@ export class Containerd implements Component {
   private probe(env: Envelope, p: Record<string, unknown>): void {
     const c = this.containers.get(String(p.containerId));
     const kind = String(p.probe);
-    if (!c || c.state !== 'CONTAINER_RUNNING') {
+    if (c?.state !== 'CONTAINER_RUNNING') {
       this.ok(env, { success: false, message: 'container is not running' });
       return;
     }

@@ -220,7 +220,7 @@ function digestOf(ref: string): string {
 export function lookupImage(image: string): ImageInfo | undefined {
   const n = normalizeImage(image);
   const r = REPOS.find((x) => x.repo === n.repo);
-  if (!r || !r.tags.includes(n.tag)) return undefined;
+  if (!r?.tags.includes(n.tag)) return undefined;
   return {
     ref: n.ref,
     repo: n.repo,

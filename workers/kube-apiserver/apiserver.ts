@@ -9,7 +9,10 @@
  * watch}.go, pkg/registry/generic/registry/store.go, and the registries under pkg/registry.
  */
 import { isMap, parseAllDocuments } from 'yaml';
+import { eventToCoreV1, eventToEventsV1 } from '../../src/machinery/api/conversion.ts';
 import { ApiErrors, fieldErrorText } from '../../src/machinery/api/errors.ts';
+import { matchesFields, parseFieldSelector } from '../../src/machinery/api/fields.ts';
+import { matchesLabels, parseLabelSelector, SelectorError } from '../../src/machinery/api/labels.ts';
 import {
   jsonPatch,
   managerOrUserAgent,
@@ -25,8 +28,12 @@ import {
   PROTOBUF_CONTENT_TYPE,
   ProtobufError,
 } from '../../src/machinery/api/protobuf/index.ts';
-import { isWatch, parseRequestInfo, type RequestInfo } from '../../src/machinery/api/request-info.ts';
+import { parseRequestInfo, type RequestInfo } from '../../src/machinery/api/request-info.ts';
 import { groupResource, groupVersion, lookup, RESOURCES, storageKey } from '../../src/machinery/api/resources.ts';
+import {
+  prepareForCreate as strategyPrepareForCreate,
+  prepareForUpdate as strategyPrepareForUpdate,
+} from '../../src/machinery/api/strategy.ts';
 import { DEFAULT_EPOCH, formatRFC3339 } from '../../src/machinery/api/time.ts';
 import type {
   ApiRequest,
@@ -64,10 +71,6 @@ import {
 } from './discovery.ts';
 import { clone, generateName, jsonEqual, meta, uuid } from './objects.ts';
 import { openapiResponse } from './openapi.ts';
-import { eventToCoreV1, eventToEventsV1 } from '../../src/machinery/api/conversion.ts';
-import { matchesFields, parseFieldSelector } from '../../src/machinery/api/fields.ts';
-import { matchesLabels, parseLabelSelector, SelectorError } from '../../src/machinery/api/labels.ts';
-import { prepareForCreate as strategyPrepareForCreate, prepareForUpdate as strategyPrepareForUpdate } from '../../src/machinery/api/strategy.ts';
 import { EtcdStorage, StorageError, type Stored } from './storage.ts';
 import { toTableResponse, wantsTable } from './table.ts';
 
@@ -468,7 +471,11 @@ export class KubeApiserver implements Component {
     }
     const typeError = decodeError(info, o);
     if (typeError) {
-      throw new HttpError(ApiErrors.badRequest(`${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: ${typeError}`));
+      throw new HttpError(
+        ApiErrors.badRequest(
+          `${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: ${typeError}`,
+        ),
+      );
     }
     this.checkFields(info, o, req);
     return o;
@@ -1296,7 +1303,7 @@ export class KubeApiserver implements Component {
     dryRun: boolean;
   } {
     let body: Record<string, unknown> = {};
-    if (req.body && req.body.trim()) {
+    if (req.body?.trim()) {
       try {
         body = JSON.parse(req.body);
       } catch (e) {

@@ -10,7 +10,11 @@ export function openapiResponse(req: ApiRequest): ApiResponse {
     // a server without it, and falls back.
     const accept = req.headers.accept ?? '';
     if (accept && !/json|\*\/\*/.test(accept)) {
-      return { status: 406, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'only application/json is served\n' };
+      return {
+        status: 406,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        body: 'only application/json is served\n',
+      };
     }
     return ok(openapiV2());
   }

@@ -43,7 +43,10 @@ export function decodeValue(kv: KeyValue): KObject {
     throw new StorageError('Internal', `failed to decode ${bytesToUtf8(kv.key)}: not an object`);
   }
   const o = obj as KObject;
-  o.metadata = { ...(o.metadata && typeof o.metadata === 'object' ? o.metadata : {}), resourceVersion: String(kv.mod_revision) };
+  o.metadata = {
+    ...(o.metadata && typeof o.metadata === 'object' ? o.metadata : {}),
+    resourceVersion: String(kv.mod_revision),
+  };
   return o;
 }
 

@@ -106,6 +106,8 @@ export function apiSummary(req: ApiRequest): string {
   if (!info.isResourceRequest) return `${req.method} ${req.path}`;
   const res = info.group ? `${info.resource}.${info.group}` : info.resource;
   const sub = info.subresource ? `/${info.subresource}` : '';
-  const target = info.name ? `${res}${sub} ${info.namespace ? `${info.namespace}/` : ''}${info.name}` : `${res}${info.namespace ? ` -n ${info.namespace}` : ''}`;
+  const target = info.name
+    ? `${res}${sub} ${info.namespace ? `${info.namespace}/` : ''}${info.name}`
+    : `${res}${info.namespace ? ` -n ${info.namespace}` : ''}`;
   return `${info.verb.toUpperCase()} ${target}`;
 }

@@ -88,7 +88,11 @@ export function addonObjects(proxyMode: 'iptables' | 'ipvs' = 'iptables'): [stri
                 {
                   name: 'kube-proxy',
                   image: 'registry.k8s.io/kube-proxy:v1.33.1',
-                  command: ['/usr/local/bin/kube-proxy', '--config=/var/lib/kube-proxy/config.conf', '--hostname-override=$(NODE_NAME)'],
+                  command: [
+                    '/usr/local/bin/kube-proxy',
+                    '--config=/var/lib/kube-proxy/config.conf',
+                    '--hostname-override=$(NODE_NAME)',
+                  ],
                   securityContext: { privileged: true },
                 },
               ],
@@ -100,7 +104,11 @@ export function addonObjects(proxyMode: 'iptables' | 'ipvs' = 'iptables'): [stri
     [
       `${apps}/daemonsets`,
       {
-        metadata: { name: 'kindnet', namespace: 'kube-system', labels: { app: 'kindnet', 'k8s-app': 'kindnet', tier: 'node' } },
+        metadata: {
+          name: 'kindnet',
+          namespace: 'kube-system',
+          labels: { app: 'kindnet', 'k8s-app': 'kindnet', tier: 'node' },
+        },
         spec: {
           selector: { matchLabels: { app: 'kindnet' } },
           template: {
@@ -151,7 +159,13 @@ export function addonObjects(proxyMode: 'iptables' | 'ipvs' = 'iptables'): [stri
                     { name: 'metrics', containerPort: 9153, protocol: 'TCP' },
                   ],
                   resources: { limits: { memory: '170Mi' }, requests: { cpu: '100m', memory: '70Mi' } },
-                  livenessProbe: { httpGet: { path: '/health', port: 8080, scheme: 'HTTP' }, initialDelaySeconds: 60, timeoutSeconds: 5, successThreshold: 1, failureThreshold: 5 },
+                  livenessProbe: {
+                    httpGet: { path: '/health', port: 8080, scheme: 'HTTP' },
+                    initialDelaySeconds: 60,
+                    timeoutSeconds: 5,
+                    successThreshold: 1,
+                    failureThreshold: 5,
+                  },
                   readinessProbe: { httpGet: { path: '/ready', port: 8181, scheme: 'HTTP' } },
                 },
               ],
@@ -177,7 +191,15 @@ export function addonObjects(proxyMode: 'iptables' | 'ipvs' = 'iptables'): [stri
                 {
                   name: 'local-path-provisioner',
                   image: 'docker.io/kindest/local-path-provisioner:v20250214-acbabc1a',
-                  command: ['local-path-provisioner', '--debug', 'start', '--helper-image', 'docker.io/kindest/local-path-helper:v20241212-8ac705d0', '--config', '/etc/config/config.json'],
+                  command: [
+                    'local-path-provisioner',
+                    '--debug',
+                    'start',
+                    '--helper-image',
+                    'docker.io/kindest/local-path-helper:v20241212-8ac705d0',
+                    '--config',
+                    '/etc/config/config.json',
+                  ],
                 },
               ],
             },

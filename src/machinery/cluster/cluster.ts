@@ -2,12 +2,13 @@
  * Boots a cluster on a relay. Where each host runs (a browser Worker, a Node worker_thread, the
  * caller's thread) is decided by the `spawn` function passed in; nothing else differs.
  */
-import type { HostLink } from '../bus/links.ts';
+
 import { apiKind, apiSummary } from '../api/request-info.ts';
 import type { ApiRequest } from '../api/types.ts';
+import type { HostLink } from '../bus/links.ts';
 import { Relay, type RelayOptions } from '../bus/relay.ts';
-import { addonObjects } from './addons.ts';
 import type { Registry } from '../runtime/component.ts';
+import { addonObjects } from './addons.ts';
 import { type ClusterConfig, type HostPlan, planHosts } from './topology.ts';
 
 export type Spawn = (plan: HostPlan) => HostLink;
@@ -28,7 +29,12 @@ export async function bootCluster(
   const relay = new Relay({ seed: config.seed ?? 1, ...relayOptions });
   const hosts = planHosts(config, Object.keys(registry));
   for (const plan of hosts) await relay.addHost(plan.name, () => spawn(plan), plan.specs);
-  if (config.addons !== false && registry['kube-apiserver'] && registry['kube-controller-manager'] && config.only !== 'etcd') {
+  if (
+    config.addons !== false &&
+    registry['kube-apiserver'] &&
+    registry['kube-controller-manager'] &&
+    config.only !== 'etcd'
+  ) {
     installAddons(relay, config.proxyMode ?? 'iptables');
   }
   return { relay, config, hosts, shutdown: () => relay.shutdown() };

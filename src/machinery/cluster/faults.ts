@@ -19,7 +19,8 @@ export function nodeAgents(relay: Relay, node: string): string[] {
 }
 
 export async function applyFault(relay: Relay, f: Fault): Promise<string> {
-  const change = (address: string) => (f.state === 'stopped' ? relay.stopComponent(address) : relay.startComponent(address));
+  const change = (address: string) =>
+    f.state === 'stopped' ? relay.stopComponent(address) : relay.startComponent(address);
   switch (f.kind) {
     case 'kubelet': {
       const address = `kubelet@${f.node}`;
@@ -37,7 +38,10 @@ export async function applyFault(relay: Relay, f: Fault): Promise<string> {
     }
     case 'component': {
       const all = relay.topology.flatMap((h) => h.addresses);
-      if (!all.includes(f.component)) throw new FaultError(`no component "${f.component}" (one of: ${all.filter((a) => !a.includes('@')).join(', ')})`);
+      if (!all.includes(f.component))
+        throw new FaultError(
+          `no component "${f.component}" (one of: ${all.filter((a) => !a.includes('@')).join(', ')})`,
+        );
       await change(f.component);
       return `${f.component} ${f.state}`;
     }

@@ -626,8 +626,8 @@ export class DeploymentController implements Controller {
           d,
           'Progressing',
           'True',
-          prev && prev.message?.includes(rsName) ? 'ReplicaSetUpdated' : 'NewReplicaSetCreated',
-          prev && prev.message?.includes(rsName)
+          prev?.message?.includes(rsName) ? 'ReplicaSetUpdated' : 'NewReplicaSetCreated',
+          prev?.message?.includes(rsName)
             ? `ReplicaSet "${rsName}" is progressing.`
             : `Created new replica set "${rsName}"`,
         );

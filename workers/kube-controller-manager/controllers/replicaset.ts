@@ -105,7 +105,7 @@ export class ReplicaSetController implements Controller {
 
   private ownerKey(p: Pod): string | undefined {
     const ref = controllerRef(p);
-    if (!ref || ref.kind !== 'ReplicaSet') return undefined;
+    if (ref?.kind !== 'ReplicaSet') return undefined;
     const rs = this.rss.getByName(p.metadata?.namespace ?? '', ref.name);
     if (!rs || rs.metadata?.uid !== ref.uid) return undefined;
     return keyOf(rs);

@@ -139,3 +139,33 @@ describe('node lifecycle', () => {
     expect((await c.api('GET', '/api/v1/namespaces/default/pods/p')).status).toBe(404);
   });
 });
+
+describe('nodes come and go', () => {
+  it('a node added while the cluster runs registers and takes pods; a removed one gives them up', async () => {
+    c = await testCluster({ workers: 1 });
+    await c.relay.advance(15_000);
+    const name = await c.addNode();
+    expect(name).toBe('kind-worker2');
+    await c.relay.advance(15_000);
+    const node = (await c.api('GET', '/api/v1/nodes/kind-worker2')).body as {
+      spec: { podCIDR: string };
+      status: { conditions: { type: string; status: string }[] };
+    };
+    expect(node.spec.podCIDR).toBe('10.244.2.0/24');
+    expect(node.status.conditions.find((x) => x.type === 'Ready')?.status).toBe('True');
+    await c.api('POST', '/apis/apps/v1/namespaces/default/deployments', deployment('web', 4));
+    await c.relay.advance(20_000);
+    const pods = (await c.api('GET', '/api/v1/namespaces/default/pods')).body as {
+      items: { spec: { nodeName: string } }[];
+    };
+    expect(pods.items.some((p) => p.spec.nodeName === 'kind-worker2')).toBe(true);
+    await c.removeNode('kind-worker2');
+    await c.relay.advance(60_000);
+    expect((await c.api('GET', '/api/v1/nodes/kind-worker2')).status).toBe(404);
+    const after = (await c.api('GET', '/api/v1/namespaces/default/pods')).body as {
+      items: { spec: { nodeName: string }; status: { phase: string } }[];
+    };
+    expect(after.items.filter((p) => p.spec.nodeName === 'kind-worker2')).toEqual([]);
+    expect(after.items.filter((p) => p.status.phase === 'Running')).toHaveLength(4);
+  });
+});

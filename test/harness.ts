@@ -16,6 +16,7 @@ export const apiOnly: Registry = Object.fromEntries(
 );
 
 export interface TestCluster extends Cluster {
+  /** The cluster as booted (addNode, removeNode, shutdown come from it). */
   api(
     method: HttpMethod,
     path: string,

@@ -4,11 +4,37 @@ import { iptablesSave } from '../../workers/kube-proxy/iptables.ts';
 import type { SyncNote } from '../../workers/kube-proxy/kube-proxy.ts';
 import { latestSchedulingDecision } from '../../workers/kube-scheduler/decisions.ts';
 import type { Relay } from '../machinery/bus/relay.ts';
+import type { Cluster } from '../machinery/cluster/cluster.ts';
 import { applyFault, type Fault, FaultError, parseState } from '../machinery/cluster/faults.ts';
 import { readBody, sendJson, sendText } from './http.ts';
 
-export async function handleDebug(relay: Relay, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+export async function handleDebug(
+  relay: Relay,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  cluster?: Pick<Cluster, 'addNode' | 'removeNode'>,
+): Promise<boolean> {
   const path = url.pathname;
+  if (cluster && path === '/debug/nodes' && req.method === 'POST') {
+    try {
+      const name = await cluster.addNode();
+      sendJson(res, 201, { ok: `node ${name} added`, name });
+    } catch (e) {
+      sendJson(res, 400, { error: (e as Error).message });
+    }
+    return true;
+  }
+  const removing = /^\/debug\/nodes\/([^/]+)$/.exec(path);
+  if (cluster && removing && req.method === 'DELETE') {
+    try {
+      await cluster.removeNode(decodeURIComponent(removing[1] ?? ''));
+      sendJson(res, 200, { ok: `node ${removing[1]} removed` });
+    } catch (e) {
+      sendJson(res, e instanceof FaultError ? 404 : 400, { error: (e as Error).message });
+    }
+    return true;
+  }
   if (path === '/debug/trace' && req.method === 'GET') {
     const sinceRaw = url.searchParams.get('since') ?? '-1';
     if (!/^-?\d+$/.test(sinceRaw)) {

@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   const kube = hasApi ? new KubeGateway(relay) : undefined;
   const apiServer = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    handleDebug(relay, req, res, url)
+    handleDebug(relay, req, res, url, cluster)
       .then(async (handled) => {
         if (handled) return;
         if (kube) await kube.handle(req, res, url);

@@ -9,7 +9,8 @@ import type { HostLink } from '../bus/links.ts';
 import { Relay, type RelayOptions } from '../bus/relay.ts';
 import type { Registry } from '../runtime/component.ts';
 import { addonObjects } from './addons.ts';
-import { type ClusterConfig, type HostPlan, planHosts } from './topology.ts';
+import { applyFault, FaultError } from './faults.ts';
+import { type ClusterConfig, type HostPlan, nodeHostPlan, nodePlanAt, planHosts } from './topology.ts';
 
 export type Spawn = (plan: HostPlan) => HostLink;
 
@@ -17,6 +18,10 @@ export interface Cluster {
   relay: Relay;
   config: ClusterConfig;
   hosts: HostPlan[];
+  /** Adds a worker node (its kubelet registers it); resolves with its name. */
+  addNode(): Promise<string>;
+  /** Removes a node: its agents stop and its Node object is deleted, as `kubectl delete node` after a shutdown. */
+  removeNode(name: string): Promise<void>;
   shutdown(): Promise<void>;
 }
 
@@ -37,7 +42,34 @@ export async function bootCluster(
   ) {
     installAddons(relay, config.proxyMode ?? 'iptables');
   }
-  return { relay, config, hosts, shutdown: () => relay.shutdown() };
+  let count = (config.workers ?? 0) + 1;
+  const available = Object.keys(registry);
+  return {
+    relay,
+    config,
+    hosts,
+    async addNode() {
+      if (!available.includes('kubelet')) throw new FaultError('this cluster has no kubelets to run a new node');
+      const plan = nodeHostPlan([nodePlanAt(config, count++)], config, available);
+      hosts.push(plan);
+      await relay.addHost(plan.name, () => spawn(plan), plan.specs);
+      return plan.specs[0]?.address.split('@')[1] ?? '';
+    },
+    async removeNode(name) {
+      await applyFault(relay, { kind: 'node', node: name, state: 'stopped' });
+      const req: ApiRequest = {
+        method: 'DELETE',
+        path: `/api/v1/nodes/${name}`,
+        query: {},
+        headers: { 'user-agent': 'kubectl/v1.33.1' },
+      };
+      void relay
+        .client('kubeadm')
+        .request('kube-apiserver', apiKind(req), req, apiSummary(req))
+        .catch(() => undefined);
+    },
+    shutdown: () => relay.shutdown(),
+  };
 }
 
 /** kubeadm's addon phase: the objects go in through the API like any client's. */

@@ -35,12 +35,7 @@ export interface NodePlan {
 }
 
 export function nodePlans(config: ClusterConfig): NodePlan[] {
-  return nodeNames(config).map((name, i) => ({
-    name,
-    role: i === 0 ? 'control-plane' : 'worker',
-    podCIDR: `10.244.${i}.0/24`,
-    internalIP: `172.18.0.${i + 2}`,
-  }));
+  return nodeNames(config).map((_, i) => nodePlanAt(config, i));
 }
 
 export interface HostPlan {
@@ -89,42 +84,56 @@ export function planHosts(config: ClusterConfig, available: readonly string[]): 
     const nodes = nodePlans(config);
     // One worker per node for small clusters; beyond the threshold nodes share workers.
     const perHost = Math.max(1, Math.ceil(nodes.length / NODE_HOSTS_MAX));
-    for (let i = 0; i < nodes.length; i += perHost) {
-      const group = nodes.slice(i, i + perHost);
-      const specs: ComponentSpec[] = [];
-      for (const n of group) {
-        specs.push({
-          kind: 'kubelet',
-          address: `kubelet@${n.name}`,
-          config: { node: n.name, role: n.role, podCIDR: n.podCIDR, internalIP: n.internalIP, epoch },
-        });
-        specs.push({
-          kind: 'containerd',
-          address: `containerd@${n.name}`,
-          config: { node: n.name, podCIDR: n.podCIDR, nodeIP: n.internalIP, epoch },
-        });
-        if (available.includes('kube-proxy')) {
-          specs.push({
-            kind: 'kube-proxy',
-            address: `kube-proxy@${n.name}`,
-            config: {
-              node: n.name,
-              nodeIP: n.internalIP,
-              podCIDR: n.podCIDR,
-              clusterCIDR: CLUSTER_CIDR,
-              mode: config.proxyMode ?? 'iptables',
-              epoch,
-            },
-          });
-        }
-      }
-      plans.push({
-        name: perHost === 1 ? `node/${group[0]?.name}` : `nodes/${group[0]?.name}..${group[group.length - 1]?.name}`,
-        specs,
+    for (let i = 0; i < nodes.length; i += perHost)
+      plans.push(nodeHostPlan(nodes.slice(i, i + perHost), config, available));
+  }
+  return plans;
+}
+
+/** The worker that runs these nodes' agents: kubelet, containerd and kube-proxy for each. */
+export function nodeHostPlan(group: NodePlan[], config: ClusterConfig, available: readonly string[]): HostPlan {
+  const epoch = config.epoch ?? DEFAULT_EPOCH;
+  const specs: ComponentSpec[] = [];
+  for (const n of group) {
+    specs.push({
+      kind: 'kubelet',
+      address: `kubelet@${n.name}`,
+      config: { node: n.name, role: n.role, podCIDR: n.podCIDR, internalIP: n.internalIP, epoch },
+    });
+    specs.push({
+      kind: 'containerd',
+      address: `containerd@${n.name}`,
+      config: { node: n.name, podCIDR: n.podCIDR, nodeIP: n.internalIP, epoch },
+    });
+    if (available.includes('kube-proxy')) {
+      specs.push({
+        kind: 'kube-proxy',
+        address: `kube-proxy@${n.name}`,
+        config: {
+          node: n.name,
+          nodeIP: n.internalIP,
+          podCIDR: n.podCIDR,
+          clusterCIDR: CLUSTER_CIDR,
+          mode: config.proxyMode ?? 'iptables',
+          epoch,
+        },
       });
     }
   }
-  return plans;
+  const first = group[0]?.name ?? '';
+  const last = group[group.length - 1]?.name ?? '';
+  return { name: group.length === 1 ? `node/${first}` : `nodes/${first}..${last}`, specs };
+}
+
+/** The plan of the node with this index (0 is the control plane): kind's name, address and pod CIDR. */
+export function nodePlanAt(config: ClusterConfig, index: number): NodePlan {
+  const name = config.name ?? 'kind';
+  return {
+    name: index === 0 ? `${name}-control-plane` : index === 1 ? `${name}-worker` : `${name}-worker${index}`,
+    role: index === 0 ? 'control-plane' : 'worker',
+    podCIDR: `10.244.${index}.0/24`,
+    internalIP: `172.18.${Math.floor((index + 2) / 256)}.${(index + 2) % 256}`,
+  };
 }
 
 /** kind's podSubnet: every node's pod CIDR is a /24 of it; kube-proxy's clusterCIDR. */

@@ -71,9 +71,11 @@ export class NodeLifecycleController implements Controller {
   constructor(private c: ControllerContext) {}
 
   setup(): void {
-    this.c.informers
-      .for<Node>(GR.nodes)
-      .addHandlers({ update: (_o, n) => this.processTaints(n), add: (n) => this.processTaints(n) });
+    this.c.informers.for<Node>(GR.nodes).addHandlers({
+      update: (_o, n) => this.processTaints(n),
+      add: (n) => this.processTaints(n),
+      delete: (n) => this.gcOrphaned(n.metadata?.name ?? ''),
+    });
     this.c.informers.for(GR.leases);
     this.c.informers.for<Pod>(GR.pods).addHandlers({
       add: (p) => this.processPod(p),
@@ -188,6 +190,26 @@ export class NodeLifecycleController implements Controller {
       return;
     }
     for (const p of this.c.informers.for<Pod>(GR.pods).list()) if (p.spec?.nodeName === name) this.processPod(p);
+  }
+
+  /**
+   * The pod garbage collector's gcOrphaned (pkg/controller/podgc): pods bound to a node that no
+   * longer exists are deleted at once (grace 0) after a 40 s quarantine, in case the node returns.
+   */
+  private gcOrphaned(node: string): void {
+    this.c.ctx.setTimer(
+      40_000,
+      async () => {
+        if (this.c.informers.for<Node>(GR.nodes).getByName('', node)) return;
+        for (const p of this.c.informers.for<Pod>(GR.pods).list()) {
+          if (p.spec?.nodeName !== node) continue;
+          await this.c.client
+            .delete(GR.pods, p.metadata?.namespace ?? '', p.metadata?.name ?? '', { gracePeriodSeconds: 0 })
+            .catch(() => undefined);
+        }
+      },
+      `podgc ${node}`,
+    );
   }
 
   /** The taint eviction controller's decision for one pod. */

@@ -6,10 +6,13 @@
  *   npm run serve -- [--port 6443] [--etcd-port 2379] [--seed N] [--speed max|<factor>]
  *                    [--nodes N | --config kind.yaml] [--only etcd]
  */
+
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { registry } from '../../workers/registry.ts';
 import { bootCluster } from '../machinery/cluster/cluster.ts';
+import { KindConfigError, parseKindConfig } from '../machinery/cluster/kind-config.ts';
 import { ArgError, parseServeArgs } from './args.ts';
 import { handleDebug, setEpoch } from './debug.ts';
 import { EtcdGateway } from './etcd-gateway.ts';
@@ -39,7 +42,13 @@ async function main(): Promise<void> {
   setEpoch(epoch);
   const cluster = await bootCluster(
     // Simulated time 0 is now, so real kubectl's AGE column reads true.
-    { workers: args.workers, seed: args.seed, epoch, ...(args.only ? { only: args.only } : {}) },
+    {
+      workers: args.workers,
+      ...(args.config ? parseKindConfig(readFileSync(args.config, 'utf8'), args.config) : {}),
+      seed: args.seed,
+      epoch,
+      ...(args.only ? { only: args.only } : {}),
+    },
     (plan) => threadLink(plan.name),
     registry,
   );
@@ -101,6 +110,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
+  if (e instanceof KindConfigError || (e as { code?: string }).code === 'ENOENT') {
+    process.stderr.write(`error: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`error: ${(e as Error).stack ?? String(e)}\n`);
   process.exit(1);
 });

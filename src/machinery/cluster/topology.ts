@@ -24,6 +24,8 @@ export interface ClusterConfig {
   addons?: boolean;
   /** kube-proxy mode. */
   proxyMode?: 'iptables' | 'ipvs';
+  /** Per-node labels and capacity, by node index (0 is the control plane), from a kind config. */
+  nodeExtras?: { labels?: Record<string, string>; capacity?: { cpu?: string; memory?: string; pods?: string } }[];
 }
 
 /** A node as the cluster boots it: kind's names, addresses and pod CIDRs. */
@@ -95,10 +97,19 @@ export function nodeHostPlan(group: NodePlan[], config: ClusterConfig, available
   const epoch = config.epoch ?? DEFAULT_EPOCH;
   const specs: ComponentSpec[] = [];
   for (const n of group) {
+    const extra = config.nodeExtras?.[Number(n.podCIDR.split('.')[2])];
     specs.push({
       kind: 'kubelet',
       address: `kubelet@${n.name}`,
-      config: { node: n.name, role: n.role, podCIDR: n.podCIDR, internalIP: n.internalIP, epoch },
+      config: {
+        node: n.name,
+        role: n.role,
+        podCIDR: n.podCIDR,
+        internalIP: n.internalIP,
+        epoch,
+        ...(extra?.labels ? { labels: extra.labels } : {}),
+        ...(extra?.capacity ? { capacity: extra.capacity } : {}),
+      },
     });
     specs.push({
       kind: 'containerd',

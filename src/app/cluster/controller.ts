@@ -20,6 +20,7 @@ import { startHostWorker, startRelayWorker } from './entries.ts';
 import {
   type Batch,
   type ConsoleReply,
+  type Fault,
   type LogFilter,
   type RelayControl,
   relaySpeed,
@@ -35,6 +36,7 @@ export interface ClusterController {
   run(line: string): Promise<ConsoleReply>;
   cancelWatch(watch: number): void;
   kill(host: string): Promise<void>;
+  fault(f: Fault): Promise<string>;
   dispose(): void;
 }
 
@@ -112,6 +114,7 @@ export function startCluster(store: AppStore, seed = 1): ClusterController {
       void relay.cancelWatch(watch);
     },
     kill: (host) => relay.kill(host),
+    fault: (f) => relay.fault(f),
     dispose() {
       relay[Comlink.releaseProxy]();
       relayWorker.terminate();

@@ -9,6 +9,10 @@
  * constants only, and touches no global of either.
  */
 
+import type { Fault } from '../../machinery/cluster/faults.ts';
+
+export type { Fault };
+
 /** The speeds the time controls offer, as the page names them. */
 export const SPEEDS = ['0.1', '0.5', '1', '2', '10', 'max'] as const;
 export type SpeedChoice = (typeof SPEEDS)[number];
@@ -50,6 +54,8 @@ export interface HostView {
   kinds: string[];
   phase: HostPhase;
   restarts: number;
+  /** Addresses stopped by a fault (a stopped kubelet, a node powered off). */
+  stopped?: string[];
 }
 
 export interface ClockView {
@@ -148,6 +154,8 @@ export interface RelayControl {
   cancelWatch(watch: number): Promise<void>;
   /** Kills a host's worker; the relay records the crash and restarts it. */
   kill(host: string): Promise<void>;
+  /** Injects a fault: stop or start a component, power a node off or on. Resolves with what happened. */
+  fault(f: Fault): Promise<string>;
   /** The page reports that a worker died (an uncaught error, or killed). */
   hostExited(host: string, generation: number, reason: string): void;
 }

@@ -43,6 +43,17 @@ export const en = {
     worker: (host: string) => `Web Worker “${host}”`,
     kill: 'Kill worker',
     killFor: (worker: string) => `Kill worker: ${worker}`,
+    stop: 'Stop',
+    start: 'Start',
+    stopFor: (address: string) => `Stop ${address}`,
+    startFor: (address: string) => `Start ${address}`,
+    stopHint:
+      'Stops this process. Messages to it are refused (connection refused); starting it again starts a new process.',
+    powerOff: 'Power off node',
+    powerOn: 'Power on node',
+    powerOffFor: (node: string) => `Power off node ${node}`,
+    powerOnFor: (node: string) => `Power on node ${node}`,
+    powerHint: "The node's kubelet, container runtime and kube-proxy all stop, and its containers go with them.",
     killHint:
       'Kills the worker thread. The relay records the crash and starts a fresh worker; etcd rebuilds its data from its write-ahead log.',
     kinds: {

@@ -44,6 +44,17 @@ export const ko = {
     worker: (host: string) => `Web Worker “${host}”`,
     kill: '워커 강제 종료',
     killFor: (worker: string) => `워커 강제 종료: ${worker}`,
+    stop: '중지',
+    start: '시작',
+    stopFor: (address: string) => `${address} 중지`,
+    startFor: (address: string) => `${address} 시작`,
+    stopHint:
+      '이 프로세스를 멈춥니다. 보내는 메시지는 거절되고(connection refused), 다시 시작하면 새 프로세스로 뜹니다.',
+    powerOff: '노드 전원 끄기',
+    powerOn: '노드 전원 켜기',
+    powerOffFor: (node: string) => `노드 전원 끄기: ${node}`,
+    powerOnFor: (node: string) => `노드 전원 켜기: ${node}`,
+    powerHint: '노드의 kubelet, 컨테이너 런타임, kube-proxy가 모두 멈추고 컨테이너도 함께 사라집니다.',
     killHint:
       '워커 스레드를 죽입니다. 릴레이가 충돌을 기록하고 새 워커를 띄우며, etcd는 먼저 기록해 둔 로그로 데이터를 되살립니다.',
     kinds: {

@@ -1,6 +1,6 @@
 /** What the UI can do: each action updates the store and, where needed, tells the cluster. */
 import type { ClusterController } from '../cluster/controller.ts';
-import type { SpeedChoice } from '../cluster/protocol.ts';
+import type { Fault, SpeedChoice } from '../cluster/protocol.ts';
 import { applyLocale, type Locale, persistLocale } from '../i18n/index.ts';
 import { type AppStore, addCommand, commandDone, commandFailed } from './store.ts';
 
@@ -12,6 +12,7 @@ export interface Actions {
   submit(line: string): Promise<void>;
   cancelWatch(watch: number): void;
   kill(host: string): Promise<void>;
+  fault(f: Fault): Promise<string>;
   setFilter(filter: Partial<{ component: string; kind: string }>): void;
   clearLog(): void;
 }
@@ -61,6 +62,9 @@ export function createActions(store: AppStore, cluster: ClusterController): Acti
     },
     kill(host) {
       return cluster.kill(host);
+    },
+    fault(f) {
+      return cluster.fault(f);
     },
     setFilter(change) {
       const filter = { ...store.getState().filter, ...change };

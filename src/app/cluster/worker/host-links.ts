@@ -41,6 +41,17 @@ export class HostLinks {
     return [...this.views.values()].map((v) => ({ ...v }));
   }
 
+  /** Records which addresses a fault stopped, for the panel. */
+  setStopped(isStopped: (address: string) => boolean): void {
+    for (const v of this.views.values()) {
+      const stopped = v.addresses.filter(isStopped);
+      if (JSON.stringify(stopped) !== JSON.stringify(v.stopped ?? [])) {
+        v.stopped = stopped;
+        this.changed = true;
+      }
+    }
+  }
+
   /** The host views, if any changed since the last call. */
   takeChanged(): HostView[] | undefined {
     if (!this.changed) return undefined;

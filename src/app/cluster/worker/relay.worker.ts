@@ -12,6 +12,7 @@ import { registry } from '../../../../workers/registry.ts';
 import type { Relay } from '../../../machinery/bus/relay.ts';
 import type { TraceRecord } from '../../../machinery/bus/trace.ts';
 import { bootCluster } from '../../../machinery/cluster/cluster.ts';
+import { applyFault } from '../../../machinery/cluster/faults.ts';
 import { type ClusterConfig, planHosts } from '../../../machinery/cluster/topology.ts';
 import {
   BATCH_MAX_ROWS,
@@ -147,7 +148,8 @@ let pusher: Pusher | undefined;
 const api: RelayControl = {
   async boot(options, spawner, onBatch, onWatch): Promise<BootResult> {
     if (relay) throw new Error('the cluster has already booted');
-    const config: ClusterConfig = { seed: options.seed };
+    // A kind cluster with two workers: a control plane that runs the system pods, and nodes for yours.
+    const config: ClusterConfig = { seed: options.seed, workers: 2 };
     links = new HostLinks(spawner);
     links.plan(planHosts(config, Object.keys(registry)));
     const p = new Pusher(onBatch);
@@ -194,6 +196,13 @@ const api: RelayControl = {
 
   kill(host) {
     return need(relay).kill(host);
+  },
+
+  async fault(f) {
+    const r = need(relay);
+    const what = await applyFault(r, f);
+    links?.setStopped((a) => r.isStopped(a));
+    return what;
   },
 
   hostExited(host, generation, reason) {

@@ -19,7 +19,7 @@ import type { CriReply } from '../containerd/containerd.ts';
 import { normalizeImage } from '../containerd/images.ts';
 import { nodeObject } from '../kube-apiserver/bootstrap.ts';
 import { staticPods } from './static-pods.ts';
-import { type ContainerView, containerStatus, podPhase } from './status.ts';
+import { type ContainerView, containerStatus, podPhase, waitingView } from './status.ts';
 
 export interface KubeletConfig {
   node: string;
@@ -420,21 +420,7 @@ export class Kubelet implements Component {
         failStreak: {},
         probeTimers: [],
         init,
-        view: {
-          name,
-          image: String(spec.image),
-          imageID: '',
-          containerID: '',
-          state: 'waiting',
-          reason: 'ContainerCreating',
-          message: '',
-          exitCode: 0,
-          startedAt: '',
-          finishedAt: '',
-          restartCount: 0,
-          ready: false,
-          started: false,
-        },
+        view: waitingView(name, String(spec.image), 'ContainerCreating'),
       };
       w.containers.set(name, cs);
     }
@@ -887,43 +873,11 @@ export class Kubelet implements Component {
     const pod = w.pod;
     const spec = (pod.spec ?? {}) as Record<string, unknown>;
     const views = ((spec.containers as { name: string; image: string }[] | undefined) ?? []).map(
-      (c) =>
-        w.containers.get(c.name)?.view ??
-        ({
-          name: c.name,
-          image: c.image,
-          imageID: '',
-          containerID: '',
-          state: 'waiting',
-          reason: 'ContainerCreating',
-          message: '',
-          exitCode: 0,
-          startedAt: '',
-          finishedAt: '',
-          restartCount: 0,
-          ready: false,
-          started: false,
-        } satisfies ContainerView),
+      (c) => w.containers.get(c.name)?.view ?? waitingView(c.name, c.image, 'ContainerCreating'),
     );
     const initSpecs = (spec.initContainers as { name: string; image: string }[] | undefined) ?? [];
     const initViews = initSpecs.map(
-      (c) =>
-        w.containers.get(c.name)?.view ??
-        ({
-          name: c.name,
-          image: c.image,
-          imageID: '',
-          containerID: '',
-          state: 'waiting',
-          reason: 'PodInitializing',
-          message: '',
-          exitCode: 0,
-          startedAt: '',
-          finishedAt: '',
-          restartCount: 0,
-          ready: false,
-          started: false,
-        } satisfies ContainerView),
+      (c) => w.containers.get(c.name)?.view ?? waitingView(c.name, c.image, 'PodInitializing'),
     );
     const initDone = initViews.every((v) => v.state === 'terminated' && v.exitCode === 0);
     for (const v of views) if (!initDone && v.state === 'waiting') v.reason = 'PodInitializing';

@@ -20,6 +20,25 @@ export interface ContainerView {
   lastTerminated?: { exitCode: number; reason: string; startedAt: string; finishedAt: string; containerID: string };
 }
 
+/** A container that has not started yet, waiting for the given reason. */
+export function waitingView(name: string, image: string, reason: string): ContainerView {
+  return {
+    name,
+    image,
+    imageID: '',
+    containerID: '',
+    state: 'waiting',
+    reason,
+    message: '',
+    exitCode: 0,
+    startedAt: '',
+    finishedAt: '',
+    restartCount: 0,
+    ready: false,
+    started: false,
+  };
+}
+
 export function containerStatus(c: ContainerView): Record<string, unknown> {
   let state: Record<string, unknown>;
   if (c.state === 'running') state = { running: { startedAt: c.startedAt } };

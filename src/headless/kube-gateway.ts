@@ -124,6 +124,8 @@ export class KubeGateway {
       return;
     }
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    // Send the headers now: a client waiting on a quiet watch must know it has started.
+    res.flushHeaders();
     started = true;
     for (const [events, end] of pending.splice(0)) write(events, end);
   }

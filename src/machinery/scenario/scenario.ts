@@ -17,8 +17,11 @@ import { apiKind, apiSummary } from '../api/request-info.ts';
 import type { ApiRequest, ApiResponse, HttpMethod } from '../api/types.ts';
 import type { Relay } from '../bus/relay.ts';
 import { applyFault, type Fault, parseState } from '../cluster/faults.ts';
+import { kubectlIO } from '../cluster/kubectl-io.ts';
 import type { ClusterConfig } from '../cluster/topology.ts';
 import { type EtcdctlCommand, parseEtcdctl, prefixEnd, printError, printResult, UsageError } from '../etcdctl.ts';
+import { runKubectl } from '../kubectl/kubectl.ts';
+import type { KubectlCache } from '../kubectl/types.ts';
 import { parseDuration } from './duration.ts';
 
 /** A raw API request, as `api: {method, path, body?, query?}` writes it. */
@@ -34,7 +37,8 @@ export type Step =
   | { etcd: EtcdctlCommand; text: string; line: number }
   | { wait: number; text: string; line: number }
   | { api: ApiStep; text: string; line: number }
-  | { fault: Fault; text: string; line: number };
+  | { fault: Fault; text: string; line: number }
+  | { kubectl: string[]; text: string; line: number; stdin?: string };
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
@@ -211,6 +215,23 @@ export function parseScenario(text: string): Scenario {
         } else if (body && typeof body === 'object') {
           steps.push({ etcd: objectStep(body as Record<string, unknown>), text: `etcd ${JSON.stringify(body)}`, line });
         } else throw new UsageError('etcd: takes an etcdctl command line or a request object');
+      } else if (kind === 'kubectl') {
+        if (typeof body === 'string') {
+          const argv = words(body);
+          if (argv[0] === 'kubectl') argv.shift();
+          steps.push({ kubectl: argv, text: `kubectl ${argv.join(' ')}`, line });
+        } else if (body && typeof body === 'object' && typeof (body as { args?: unknown }).args === 'string') {
+          const o = body as { args: string; stdin?: unknown };
+          const argv = words(o.args);
+          if (argv[0] === 'kubectl') argv.shift();
+          const step: { kubectl: string[]; text: string; line: number; stdin?: string } = {
+            kubectl: argv,
+            text: `kubectl ${argv.join(' ')}`,
+            line,
+          };
+          if (typeof o.stdin === 'string') step.stdin = o.stdin;
+          steps.push(step);
+        } else throw new UsageError('kubectl: takes a command line, or {args, stdin} to give `-f -` a manifest');
       } else if (kind === 'fault') {
         const o = (body ?? {}) as Record<string, unknown>;
         const state = parseState(o.state);
@@ -218,18 +239,22 @@ export function parseScenario(text: string): Scenario {
         if (typeof o.kubelet === 'string') f = { kind: 'kubelet', node: o.kubelet, state };
         else if (typeof o.node === 'string') f = { kind: 'node', node: o.node, state };
         else if (typeof o.component === 'string') f = { kind: 'component', component: o.component, state };
-        else throw new UsageError('fault: takes {kubelet: <node>, state}, {node: <node>, state} or {component: <name>, state}');
+        else
+          throw new UsageError(
+            'fault: takes {kubelet: <node>, state}, {node: <node>, state} or {component: <name>, state}',
+          );
         steps.push({ fault: f, text: `fault ${JSON.stringify(body)}`, line });
       } else if (kind === 'clock') {
         const o = (body ?? {}) as Record<string, unknown>;
-        if (o.advance === undefined) throw new UsageError('clock: takes {advance: <duration>} in a scenario (it runs at maximum speed)');
+        if (o.advance === undefined)
+          throw new UsageError('clock: takes {advance: <duration>} in a scenario (it runs at maximum speed)');
         steps.push({ wait: parseDuration(String(o.advance)), text: `clock advance ${String(o.advance)}`, line });
       } else if (kind === 'api') {
         steps.push({ api: apiStep(body), text: `api ${typeof body === 'string' ? body : JSON.stringify(body)}`, line });
       } else if (kind === 'wait') {
         steps.push({ wait: parseDuration(String(body)), text: `wait ${String(body)}`, line });
       } else {
-        throw new UsageError(`unknown step "${kind}" (this build knows etcd, api, fault, clock and wait)`);
+        throw new UsageError(`unknown step "${kind}" (known steps: kubectl, etcd, api, fault, clock, wait)`);
       }
     } catch (e) {
       if (e instanceof ScenarioError) throw e;
@@ -248,7 +273,9 @@ export interface StepResult {
 }
 
 /** Runs the steps against a booted cluster at maximum speed. */
-export async function runSteps(relay: Relay, steps: Step[]): Promise<StepResult[]> {
+export async function runSteps(relay: Relay, steps: Step[], epoch?: number): Promise<StepResult[]> {
+  const cache: KubectlCache = {};
+  const io = kubectlIO(relay, epoch === undefined ? { cache } : { epoch, cache });
   const etcdctl = relay.client('etcdctl');
   const kubectl = relay.client('kubectl');
   const results: StepResult[] = [];
@@ -256,6 +283,13 @@ export async function runSteps(relay: Relay, steps: Step[]): Promise<StepResult[
     if ('wait' in step) {
       await relay.advance(step.wait);
       results.push({ step: step.text, line: step.line, at: relay.now, output: '' });
+      continue;
+    }
+    if ('kubectl' in step) {
+      const run = runKubectl(step.kubectl, step.stdin === undefined ? io : { ...io, stdin: step.stdin });
+      // The clock runs while kubectl waits (rollout status, wait): at most ten simulated minutes.
+      const r = await relay.settle(run, relay.now + 600_000);
+      results.push({ step: step.text, line: step.line, at: relay.now, output: r.stdout + r.stderr });
       continue;
     }
     if ('fault' in step) {

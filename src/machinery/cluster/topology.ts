@@ -82,7 +82,6 @@ export function planHosts(config: ClusterConfig, available: readonly string[]): 
   const scheduler = plans.find((p) => p.name === 'kube-scheduler')?.specs[0];
   if (scheduler) scheduler.config = { ...(scheduler.config as object), hostname: nodeNames(config)[0] };
   if (available.includes('kubelet')) {
-    const epoch = config.epoch ?? DEFAULT_EPOCH;
     const nodes = nodePlans(config);
     // One worker per node for small clusters; beyond the threshold nodes share workers.
     const perHost = Math.max(1, Math.ceil(nodes.length / NODE_HOSTS_MAX));

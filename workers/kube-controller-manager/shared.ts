@@ -183,3 +183,54 @@ export function computeHash(template: unknown, collisionCount?: number): string 
 export function jsonEqual(a: unknown, b: unknown): boolean {
   return canonical(a) === canonical(b);
 }
+
+/**
+ * ClaimPods (pkg/controller/controller_ref_manager.go): the pods an owner controls. Pods it owns
+ * that still match are kept; pods it owns that stopped matching are released (their
+ * ownerReference removed); matching orphans are adopted, unless the owner or the pod is being
+ * deleted. `adoptFinalizer` is added to adopted pods (the Job controller's tracking finalizer).
+ */
+export async function claimPods<P extends KObject>(
+  c: ControllerContext,
+  owner: KObject,
+  apiVersion: string,
+  kind: string,
+  pods: P[],
+  matches: (p: P) => boolean,
+  adoptFinalizer?: string,
+): Promise<P[]> {
+  const out: P[] = [];
+  const uid = owner.metadata?.uid;
+  const deleting = !!owner.metadata?.deletionTimestamp;
+  for (const p of pods) {
+    const ref = controllerRef(p);
+    const match = matches(p);
+    const m = p.metadata ?? {};
+    if (ref) {
+      if (ref.uid !== uid) continue;
+      if (match || deleting) {
+        out.push(p);
+        continue;
+      }
+      await c.client
+        .patch(GR_PODS, m.namespace ?? '', m.name ?? '', 'merge', {
+          metadata: { ownerReferences: (m.ownerReferences ?? []).filter((r) => r.uid !== uid), uid: m.uid },
+        })
+        .catch(() => undefined);
+    } else if (match && !deleting && !m.deletionTimestamp) {
+      const metadata: Record<string, unknown> = {
+        ownerReferences: [...(m.ownerReferences ?? []), newControllerRef(owner, apiVersion, kind)],
+        uid: m.uid,
+      };
+      if (adoptFinalizer) metadata.finalizers = [...new Set([...(m.finalizers ?? []), adoptFinalizer])];
+      try {
+        out.push(await c.client.patch<P>(GR_PODS, m.namespace ?? '', m.name ?? '', 'merge', { metadata }));
+      } catch {
+        // changed or gone meanwhile; the next sync sees it
+      }
+    }
+  }
+  return out;
+}
+
+const GR_PODS = { group: '', resource: 'pods' };

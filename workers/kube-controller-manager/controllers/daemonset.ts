@@ -30,6 +30,7 @@ import type { Context } from '../../../src/machinery/runtime/component.ts';
 import {
   type Controller,
   type ControllerContext,
+  claimPods,
   computeHash,
   controllerRef,
   isPodAvailable,
@@ -587,43 +588,10 @@ export class DaemonSetsController implements Controller {
   }
 
   /** getDaemonPods: the pods this DaemonSet controls, adopting matching orphans and releasing strays (ClaimPods). */
-  private async getDaemonPods(ds: DaemonSet): Promise<Pod[]> {
-    const out: Pod[] = [];
-    const uid = ds.metadata?.uid;
-    const deleting = !!ds.metadata?.deletionTimestamp;
-    for (const p of this.pods.list(ds.metadata?.namespace)) {
-      const ref = controllerRef(p);
-      const matches = selectorMatches(ds.spec.selector, p.metadata?.labels);
-      if (ref) {
-        if (ref.uid !== uid) continue;
-        if (matches || deleting) {
-          out.push(p);
-          continue;
-        }
-        await this.c.client
-          .patch(GR.pods, p.metadata?.namespace ?? '', p.metadata?.name ?? '', 'merge', {
-            metadata: {
-              ownerReferences: (p.metadata?.ownerReferences ?? []).filter((r) => r.uid !== uid),
-              uid: p.metadata?.uid,
-            },
-          })
-          .catch(() => undefined);
-      } else if (matches && !deleting && !p.metadata?.deletionTimestamp) {
-        try {
-          out.push(
-            await this.c.client.patch<Pod>(GR.pods, p.metadata?.namespace ?? '', p.metadata?.name ?? '', 'merge', {
-              metadata: {
-                ownerReferences: [...(p.metadata?.ownerReferences ?? []), newControllerRef(ds, 'apps/v1', 'DaemonSet')],
-                uid: p.metadata?.uid,
-              },
-            }),
-          );
-        } catch {
-          // changed or gone; the next sync sees it
-        }
-      }
-    }
-    return out;
+  private getDaemonPods(ds: DaemonSet): Promise<Pod[]> {
+    return claimPods(this.c, ds, 'apps/v1', 'DaemonSet', this.pods.list(ds.metadata?.namespace), (p) =>
+      selectorMatches(ds.spec.selector, p.metadata?.labels),
+    );
   }
 
   /** getNodesToDaemonPods: the controlled pods by the node they run (or are pinned) on. */

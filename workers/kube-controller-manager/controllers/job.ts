@@ -22,6 +22,7 @@ import { WorkQueue } from '../../../src/machinery/client/workqueue.ts';
 import {
   type Controller,
   type ControllerContext,
+  claimPods,
   controllerRef,
   isPodActive,
   isPodReady,
@@ -452,50 +453,17 @@ export class JobController implements Controller {
   }
 
   /** getPodsForJob: claims matching orphans (adding the tracking finalizer) and releases strays. */
-  private async getPodsForJob(job: Job): Promise<Pod[]> {
+  private getPodsForJob(job: Job): Promise<Pod[]> {
     const sel = this.selectorOf(job);
-    const uid = job.metadata?.uid;
-    const out: Pod[] = [];
-    const deleting = !!job.metadata?.deletionTimestamp;
-    for (const p of this.pods.list(job.metadata?.namespace)) {
-      const ref = controllerRef(p);
-      const matches = sel !== undefined && selectorMatches(sel, p.metadata?.labels);
-      if (ref) {
-        if (ref.uid !== uid) continue;
-        if (matches || deleting) {
-          out.push(p);
-          continue;
-        }
-        await this.c.client
-          .patch(GR.pods, p.metadata?.namespace ?? '', p.metadata?.name ?? '', 'merge', {
-            metadata: {
-              ownerReferences: (p.metadata?.ownerReferences ?? []).filter((r) => r.uid !== uid),
-              uid: p.metadata?.uid,
-            },
-          })
-          .catch(() => undefined);
-      } else if (matches && !deleting && !p.metadata?.deletionTimestamp) {
-        try {
-          const adopted = await this.c.client.patch<Pod>(
-            GR.pods,
-            p.metadata?.namespace ?? '',
-            p.metadata?.name ?? '',
-            'merge',
-            {
-              metadata: {
-                ownerReferences: [...(p.metadata?.ownerReferences ?? []), newControllerRef(job, 'batch/v1', 'Job')],
-                finalizers: [...new Set([...(p.metadata?.finalizers ?? []), JOB_TRACKING_FINALIZER])],
-                uid: p.metadata?.uid,
-              },
-            },
-          );
-          out.push(adopted);
-        } catch {
-          // changed or gone
-        }
-      }
-    }
-    return out;
+    return claimPods(
+      this.c,
+      job,
+      'batch/v1',
+      'Job',
+      this.pods.list(job.metadata?.namespace),
+      (p) => sel !== undefined && selectorMatches(sel, p.metadata?.labels),
+      JOB_TRACKING_FINALIZER,
+    );
   }
 
   // ---- syncJob ------------------------------------------------------------------------------------

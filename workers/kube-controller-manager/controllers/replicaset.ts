@@ -12,6 +12,7 @@ import { WorkQueue } from '../../../src/machinery/client/workqueue.ts';
 import {
   type Controller,
   type ControllerContext,
+  claimPods,
   controllerRef,
   isPodActive,
   isPodAvailable,
@@ -145,45 +146,16 @@ export class ReplicaSetController implements Controller {
   }
 
   /** Adopts matching orphans and releases owned pods that stopped matching (ClaimPods). */
-  private async claimPods(rs: RS): Promise<Pod[]> {
-    const out: Pod[] = [];
-    const uid = rs.metadata?.uid;
-    for (const p of this.pods.list(rs.metadata?.namespace)) {
-      const ref = controllerRef(p);
-      const matches = selectorMatches(rs.spec.selector, p.metadata?.labels);
-      if (ref) {
-        if (ref.uid !== uid) continue;
-        if (!matches && !rs.metadata?.deletionTimestamp) {
-          await this.c.client
-            .patch(GR.pods, p.metadata?.namespace ?? '', p.metadata?.name ?? '', 'merge', {
-              metadata: {
-                ownerReferences: (p.metadata?.ownerReferences ?? []).filter((r) => r.uid !== uid),
-                uid: p.metadata?.uid,
-              },
-            })
-            .catch(() => undefined);
-          continue;
-        }
-        out.push(p);
-      } else if (matches && !rs.metadata?.deletionTimestamp && isPodActive(p)) {
-        const refs = [...(p.metadata?.ownerReferences ?? []), newControllerRef(rs, 'apps/v1', 'ReplicaSet')];
-        try {
-          const adopted = await this.c.client.patch<Pod>(
-            GR.pods,
-            p.metadata?.namespace ?? '',
-            p.metadata?.name ?? '',
-            'merge',
-            {
-              metadata: { ownerReferences: refs, uid: p.metadata?.uid },
-            },
-          );
-          out.push(adopted);
-        } catch {
-          // gone or changed; the next sync sees it
-        }
-      }
-    }
-    return out;
+  private claimPods(rs: RS): Promise<Pod[]> {
+    // As upstream, only active pods are claimed.
+    return claimPods(
+      this.c,
+      rs,
+      'apps/v1',
+      'ReplicaSet',
+      this.pods.list(rs.metadata?.namespace).filter(isPodActive),
+      (p) => selectorMatches(rs.spec.selector, p.metadata?.labels),
+    );
   }
 
   private async manageReplicas(active: Pod[], rs: RS, key: string): Promise<void> {

@@ -22,6 +22,7 @@ import { WorkQueue } from '../../../src/machinery/client/workqueue.ts';
 import {
   type Controller,
   type ControllerContext,
+  claimPods,
   computeHash,
   controllerRef,
   isPodAvailable,
@@ -205,46 +206,15 @@ export class StatefulSetController implements Controller {
   }
 
   /** getPodsForStatefulSet: ClaimPods with isMemberOf as the extra filter. */
-  private async getPodsForStatefulSet(set: StatefulSet): Promise<Pod[]> {
-    const out: Pod[] = [];
-    const uid = set.metadata?.uid;
-    const deleting = !!set.metadata?.deletionTimestamp;
-    for (const p of this.pods.list(set.metadata?.namespace)) {
-      const ref = controllerRef(p);
-      const matches = selectorMatches(set.spec.selector, p.metadata?.labels) && isMemberOf(set, p);
-      if (ref) {
-        if (ref.uid !== uid) continue;
-        if (matches || deleting) {
-          out.push(p);
-          continue;
-        }
-        await this.c.client
-          .patch(GR.pods, p.metadata?.namespace ?? '', p.metadata?.name ?? '', 'merge', {
-            metadata: {
-              ownerReferences: (p.metadata?.ownerReferences ?? []).filter((r) => r.uid !== uid),
-              uid: p.metadata?.uid,
-            },
-          })
-          .catch(() => undefined);
-      } else if (matches && !deleting && !p.metadata?.deletionTimestamp) {
-        try {
-          out.push(
-            await this.c.client.patch<Pod>(GR.pods, p.metadata?.namespace ?? '', p.metadata?.name ?? '', 'merge', {
-              metadata: {
-                ownerReferences: [
-                  ...(p.metadata?.ownerReferences ?? []),
-                  newControllerRef(set, 'apps/v1', 'StatefulSet'),
-                ],
-                uid: p.metadata?.uid,
-              },
-            }),
-          );
-        } catch {
-          // changed or gone
-        }
-      }
-    }
-    return out;
+  private getPodsForStatefulSet(set: StatefulSet): Promise<Pod[]> {
+    return claimPods(
+      this.c,
+      set,
+      'apps/v1',
+      'StatefulSet',
+      this.pods.list(set.metadata?.namespace),
+      (p) => selectorMatches(set.spec.selector, p.metadata?.labels) && isMemberOf(set, p),
+    );
   }
 
   /**

@@ -18,7 +18,8 @@ export default defineConfig({
   forbidOnly: ci,
   retries: ci ? 1 : 0,
   timeout: 30_000,
-  expect: { timeout: 10_000 },
+  // The whole cluster runs in the page's workers on a 2-core machine: give assertions room.
+  expect: { timeout: 20_000 },
   reporter: ci ? [['list'], ['html', { open: 'never', outputFolder: '../playwright-report' }]] : 'list',
   use: {
     baseURL: 'http://127.0.0.1:4173',

@@ -6,8 +6,10 @@ test('paused, each Step delivers exactly one message', async ({ app, page }) => 
   // One message per click, whoever it is for. A component may annotate what it did with the message
   // (`@bus.note` rows, such as kube-apiserver's pipeline stages); those are not messages.
   // On a live cluster other messages are queued ahead of the console's, so this takes many clicks.
-  test.setTimeout(90_000);
+  test.setTimeout(150_000);
   await app.open();
+  // Let the three nodes finish booting (image pulls, first syncs) so fewer messages queue ahead.
+  await page.waitForTimeout(4000);
   await page.getByRole('button', { name: 'Pause' }).click();
   await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
   await expect(page.getByText('Paused', { exact: true })).toBeVisible();
@@ -23,11 +25,11 @@ test('paused, each Step delivers exactly one message', async ({ app, page }) => 
   await app.screenshot('03-paused-pending');
 
   // Step until the put has been answered: every click delivers one message, no more. (The log
-  // draws its newest 100 rows, so at most 60 clicks are counted.)
+  // draws its newest 100 rows, so at most 90 clicks are counted.)
   const step = page.getByRole('button', { name: 'Step' });
   const done = app.consoleOutput.locator('.entry').last().getByText('OK', { exact: true });
   let clicks = 0;
-  while (!(await done.isVisible()) && clicks < 60) {
+  while (!(await done.isVisible()) && clicks < 90) {
     await step.click();
     clicks++;
     await expect.poll(() => app.messagesAfter(before)).toBe(clicks);

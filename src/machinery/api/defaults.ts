@@ -12,6 +12,7 @@
  */
 import { canonicalQuantity } from './quantity.ts';
 import type { KObject, ResourceInfo } from './types.ts';
+import { VOLUME_SOURCES } from './validation-pod.ts';
 
 type Dict = Record<string, unknown>;
 
@@ -95,39 +96,6 @@ function defaultContainer(c: Dict): void {
 function defaultItemsFieldRefs(items: unknown): void {
   for (const it of list(items)) defaultFieldRef(it.fieldRef);
 }
-
-const VOLUME_SOURCES = [
-  'hostPath',
-  'emptyDir',
-  'gcePersistentDisk',
-  'awsElasticBlockStore',
-  'gitRepo',
-  'secret',
-  'nfs',
-  'iscsi',
-  'glusterfs',
-  'persistentVolumeClaim',
-  'rbd',
-  'flexVolume',
-  'cinder',
-  'cephfs',
-  'flocker',
-  'downwardAPI',
-  'fc',
-  'azureFile',
-  'configMap',
-  'vsphereVolume',
-  'quobyte',
-  'azureDisk',
-  'photonPersistentDisk',
-  'projected',
-  'portworxVolume',
-  'scaleIO',
-  'storageos',
-  'csi',
-  'ephemeral',
-  'image',
-];
 
 /** `SetDefaults_Volume` and the defaults of each volume source. */
 function defaultVolume(v: Dict): void {

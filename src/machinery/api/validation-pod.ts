@@ -60,7 +60,8 @@ const FILE_MODE_ERROR = 'must be a number between 0 and 0777 (octal), both inclu
 
 // ---- volumes -----------------------------------------------------------------------------------
 
-const VOLUME_SOURCES = [
+/** The volume sources a Volume may name, in upstream's order (one per volume). */
+export const VOLUME_SOURCES = [
   'hostPath',
   'emptyDir',
   'gcePersistentDisk',

@@ -1,7 +1,8 @@
 import { useApp, useT } from './state/context.tsx';
-import { About, ComponentsPanel } from './ui/ComponentsPanel.tsx';
-import { EtcdctlConsole } from './ui/EtcdctlConsole.tsx';
+import { Console } from './ui/Console.tsx';
+import { Canvas } from './ui/canvas/Canvas.tsx';
 import { Header } from './ui/Header.tsx';
+import { SidePanel } from './ui/inspector/SidePanel.tsx';
 import { MessageLog } from './ui/MessageLog.tsx';
 
 function BootBanner() {
@@ -27,12 +28,10 @@ export function App() {
       <Header />
       <BootBanner />
       <main className="layout" aria-label={t.app.main}>
-        <div className="side">
-          <ComponentsPanel />
-          <About />
-        </div>
-        <EtcdctlConsole />
+        <Canvas />
+        <Console />
         <MessageLog />
+        <SidePanel />
       </main>
     </>
   );

@@ -41,7 +41,36 @@ const WATCH_BATCH_MAX_REVS = 1000;
 /** Write-ahead log entries between snapshots. */
 const SNAPSHOT_EVERY = 10_000;
 
-type WalRecord = { snapshot: StoreSnapshot } | { op: 'put' | 'deleterange' | 'txn' | 'compaction'; req: unknown };
+export type WalRecord =
+  | { snapshot: StoreSnapshot }
+  | { op: 'put' | 'deleterange' | 'txn' | 'compaction'; req: unknown };
+
+/** Applies one logged write to a store, exactly as etcd applied it when it was logged. */
+export function applyWrite(store: MvccStore, op: string, req: unknown): unknown {
+  switch (op) {
+    case 'put':
+      return store.put(req as PutRequest);
+    case 'deleterange':
+      return store.deleteRange(req as DeleteRangeRequest);
+    case 'txn':
+      return store.txn(req as TxnRequest);
+    case 'compaction':
+      return store.compact(req as CompactionRequest);
+    default:
+      throw new Error(`unknown etcd write ${op}`);
+  }
+}
+
+/**
+ * Applies one write-ahead log record and returns the store to use from then on (a snapshot
+ * record starts a new one). etcd's recovery and any read-only replica of the log share this.
+ */
+export function applyWal(store: MvccStore, record: unknown): MvccStore {
+  const r = record as WalRecord;
+  if ('snapshot' in r) return MvccStore.restore(r.snapshot);
+  applyWrite(store, r.op, r.req);
+  return store;
+}
 
 interface Watcher {
   id: number;
@@ -241,10 +270,7 @@ export class Etcd implements Component {
 
   recover(records: unknown[], ctx: Context): void {
     this.ctx = ctx;
-    for (const r of records as WalRecord[]) {
-      if ('snapshot' in r) this.store = MvccStore.restore(r.snapshot);
-      else this.apply(r.op, r.req);
-    }
+    for (const r of records) this.store = applyWal(this.store, r);
     this.wire();
     ctx.annotate(`etcd recovered revision ${this.store.rev} from its write-ahead log (${records.length} records)`);
   }
@@ -254,18 +280,7 @@ export class Etcd implements Component {
   }
 
   private apply(op: string, req: unknown): unknown {
-    switch (op) {
-      case 'put':
-        return this.store.put(req as PutRequest);
-      case 'deleterange':
-        return this.store.deleteRange(req as DeleteRangeRequest);
-      case 'txn':
-        return this.store.txn(req as TxnRequest);
-      case 'compaction':
-        return this.store.compact(req as CompactionRequest);
-      default:
-        throw new Error(`unknown etcd write ${op}`);
-    }
+    return applyWrite(this.store, op, req);
   }
 
   /**

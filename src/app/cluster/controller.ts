@@ -15,12 +15,14 @@
  */
 import * as Comlink from 'comlink';
 import type { AppStore } from '../state/store.ts';
-import { applyBatch, watchOutput } from '../state/store.ts';
+import { applyBatch, emitFlows, watchOutput } from '../state/store.ts';
 import { startHostWorker, startRelayWorker } from './entries.ts';
 import {
   type Batch,
   type ConsoleReply,
   type Fault,
+  type Inspection,
+  type InspectTarget,
   type LogFilter,
   type RelayControl,
   relaySpeed,
@@ -33,8 +35,9 @@ export interface ClusterController {
   setSpeed(playing: boolean, speed: SpeedChoice): void;
   setLogFilter(filter: LogFilter): void;
   step(): Promise<TraceRow | null>;
-  run(line: string): Promise<ConsoleReply>;
+  run(line: string, node?: string): Promise<ConsoleReply>;
   cancelWatch(watch: number): void;
+  inspect(target: InspectTarget): Promise<Inspection>;
   kill(host: string): Promise<void>;
   fault(f: Fault): Promise<string>;
   dispose(): void;
@@ -85,6 +88,7 @@ export function startCluster(store: AppStore, seed = 1): ClusterController {
 
   const onBatch = (b: Batch) => {
     store.setState((s) => applyBatch(s, b));
+    if (b.flows) emitFlows(store, b.flows);
   };
   const onWatch = (watch: number, text: string, ended: boolean) => watchOutput(store, watch, text, ended);
 
@@ -109,11 +113,12 @@ export function startCluster(store: AppStore, seed = 1): ClusterController {
       void relay.setLogFilter(filter);
     },
     step: () => relay.step(),
-    run: (line) => relay.run(line),
+    run: (line, node) => relay.run(line, node),
     cancelWatch(watch) {
       void relay.cancelWatch(watch);
     },
     kill: (host) => relay.kill(host),
+    inspect: (target) => relay.inspect(target),
     fault: (f) => relay.fault(f),
     dispose() {
       relay[Comlink.releaseProxy]();

@@ -10,8 +10,9 @@
  */
 
 import type { Fault } from '../../machinery/cluster/faults.ts';
+import type { World } from '../../machinery/view/world.ts';
 
-export type { Fault };
+export type { Fault, World };
 
 /** The speeds the time controls offer, as the page names them. */
 export const SPEEDS = ['0.1', '0.5', '1', '2', '10', 'max'] as const;
@@ -79,6 +80,57 @@ export function matchesFilter(r: TraceRow, f: LogFilter): boolean {
   return (f.component === '' || r.from === f.component || r.to === f.component) && (f.kind === '' || r.kind === f.kind);
 }
 
+/**
+ * What a message is, for the canvas's colours: an API request or response, a watch event, an
+ * etcd read or write, a CRI call, a kubelet API call (logs, exec), DNS, a kube-proxy rules sync.
+ */
+export type FlowClass = 'api' | 'watch' | 'etcd-read' | 'etcd-write' | 'cri' | 'kubelet' | 'dns' | 'sync' | 'other';
+
+export const FLOW_CLASSES: readonly FlowClass[] = [
+  'api',
+  'watch',
+  'etcd-read',
+  'etcd-write',
+  'cri',
+  'kubelet',
+  'dns',
+  'sync',
+  'other',
+];
+
+/** The class of a message kind (`api.watch.event` → watch; `etcd.range.result` → etcd-read). */
+export function flowClass(kind: string, from: string, to: string): FlowClass | undefined {
+  if (from === to) return kind === '@bus.note' && from.startsWith('kube-proxy@') ? 'sync' : undefined;
+  if (kind === 'api.watch.event' || kind === 'etcd.watch.event') return 'watch';
+  if (kind.startsWith('api.')) return 'api';
+  if (kind.startsWith('etcd.range') || kind.startsWith('etcd.watch')) return 'etcd-read';
+  if (kind.startsWith('etcd.')) return 'etcd-write';
+  if (kind.startsWith('cri.')) return 'cri';
+  if (kind.startsWith('kubelet.')) return 'kubelet';
+  if (kind.startsWith('dns.')) return 'dns';
+  if (kind.startsWith('@bus.')) return undefined;
+  return 'other';
+}
+
+/**
+ * Messages that travelled one edge in one direction during a batch, for the canvas: a single
+ * message when the cluster is stepped or slow, a count when it is fast (one packet then stands
+ * for many, so the page stays smooth).
+ */
+export interface Flow {
+  from: string;
+  to: string;
+  cls: FlowClass;
+  count: number;
+  /** Trace position of the first message it stands for. */
+  n: number;
+  /** The first message's summary (shown on hover and to screen readers). */
+  summary: string;
+}
+
+/** The most flows one batch carries. */
+export const BATCH_MAX_FLOWS = 400;
+
 /** What the relay worker pushes to the page, at most every ~50 ms and only when something changed. */
 export interface Batch {
   /** New rows that match the log's filter, oldest first. */
@@ -93,6 +145,12 @@ export interface Batch {
   /** Every address and message kind seen so far (for the filters), when either grew. */
   addresses?: string[];
   kinds?: string[];
+  /** Every message since the last batch, grouped by edge, direction and class. */
+  flows?: Flow[];
+  /** Messages per edge since boot ("a|b" with a < b → count), when any changed. */
+  edgeCounts?: Record<string, number>;
+  /** The cluster as etcd holds it, when etcd's revision moved. */
+  world?: World;
 }
 
 /** The most trace records one batch carries; the page keeps about this many anyway. */
@@ -136,6 +194,61 @@ export interface BootResult {
   hosts: HostView[];
 }
 
+/** What the inspector asks about. */
+export type InspectTarget =
+  | { type: 'component'; address: string }
+  | { type: 'pod'; namespace: string; name: string }
+  | { type: 'node'; name: string }
+  | { type: 'etcd'; prefix: string; key?: string }
+  | { type: 'events' };
+
+/** One Event object, as the events timeline shows it. */
+export interface EventRow {
+  /** Simulated ms (lastTimestamp, else eventTime, else creation). */
+  at: number;
+  type: string;
+  reason: string;
+  object: string;
+  message: string;
+  count: number;
+  source: string;
+}
+
+/** A node's iptables rules after kube-proxy's last sync, and what that sync changed. */
+export interface RulesView {
+  /** iptables-save output. */
+  text: string;
+  /** Simulated ms of the sync. */
+  at: number;
+  fullSync: boolean;
+  /** `-A` lines the last sync added (highlighted) and the ones it removed (listed). */
+  added: string[];
+  removed: string[];
+  syncs: number;
+}
+
+export interface EtcdKeyRow {
+  key: string;
+  createRevision: number;
+  modRevision: number;
+  version: number;
+  size: number;
+}
+
+/** What the inspector shows for a target; fields present depend on the target. */
+export interface Inspection {
+  /** The object as `kubectl get -o yaml` prints it (pods and nodes). */
+  yaml?: string;
+  events?: EventRow[];
+  /** The latest scheduling decision for a pod: the filter/score table. */
+  decision?: import('../../../workers/kube-scheduler/decisions.ts').SchedulingDecision;
+  rules?: RulesView;
+  /** The newest messages sent or received by a component. */
+  recent?: TraceRow[];
+  etcd?: { revision: number; keys: EtcdKeyRow[]; truncated: boolean; value?: string; history?: EtcdKeyRow[] };
+  missing?: boolean;
+}
+
 /** What the relay worker exposes. */
 export interface RelayControl {
   boot(
@@ -149,9 +262,14 @@ export interface RelayControl {
   setLogFilter(filter: LogFilter): void;
   /** Delivers exactly one message; resolves with its trace row, or null when nothing is queued. */
   step(): Promise<TraceRow | null>;
-  /** Runs one console line (`etcdctl ...`) as the `etcdctl` client on the bus. */
-  run(line: string): Promise<ConsoleReply>;
+  /**
+   * Runs one console line: `kubectl ...` as the `kubectl` client, `etcdctl ...` as `etcdctl`,
+   * `docker exec <node> ...` on a node, or, with `node` set, any command in that node's shell.
+   */
+  run(line: string, node?: string): Promise<ConsoleReply>;
   cancelWatch(watch: number): Promise<void>;
+  /** Reads what the inspector shows, from the etcd replica and the trace: sends no message. */
+  inspect(target: InspectTarget): Promise<Inspection>;
   /** Kills a host's worker; the relay records the crash and restarts it. */
   kill(host: string): Promise<void>;
   /** Injects a fault: stop or start a component, power a node off or on. Resolves with what happened. */

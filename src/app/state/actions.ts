@@ -1,8 +1,8 @@
 /** What the UI can do: each action updates the store and, where needed, tells the cluster. */
 import type { ClusterController } from '../cluster/controller.ts';
-import type { Fault, SpeedChoice } from '../cluster/protocol.ts';
+import type { Fault, Inspection, InspectTarget, SpeedChoice } from '../cluster/protocol.ts';
 import { applyLocale, type Locale, persistLocale } from '../i18n/index.ts';
-import { type AppStore, addCommand, commandDone, commandFailed } from './store.ts';
+import { type AppStore, addCommand, commandDone, commandFailed, type Selection } from './store.ts';
 
 export interface Actions {
   setLocale(locale: Locale): void;
@@ -15,6 +15,9 @@ export interface Actions {
   fault(f: Fault): Promise<string>;
   setFilter(filter: Partial<{ component: string; kind: string }>): void;
   clearLog(): void;
+  setShellNode(node: string): void;
+  select(selection: Selection | null): void;
+  inspect(target: InspectTarget): Promise<Inspection>;
 }
 
 /** How long "nothing queued" stays visible after an empty Step. */
@@ -50,9 +53,10 @@ export function createActions(store: AppStore, cluster: ClusterController): Acti
       if (delivered === null) stepEmptyTimer = setTimeout(() => store.setState({ stepEmpty: false }), STEP_EMPTY_MS);
     },
     async submit(line) {
-      const id = addCommand(store, line);
+      const node = store.getState().shellNode;
+      const id = addCommand(store, line, node === '' ? undefined : node);
       try {
-        commandDone(store, id, line, await cluster.run(line));
+        commandDone(store, id, line, await cluster.run(line, node === '' ? undefined : node));
       } catch (e) {
         commandFailed(store, id, line, e instanceof Error ? e.message : String(e));
       }
@@ -70,6 +74,15 @@ export function createActions(store: AppStore, cluster: ClusterController): Acti
       const filter = { ...store.getState().filter, ...change };
       store.setState({ filter });
       cluster.setLogFilter(filter);
+    },
+    setShellNode(node) {
+      store.setState({ shellNode: node });
+    },
+    select(selection) {
+      store.setState({ selection, sideTab: selection ? 'inspector' : store.getState().sideTab });
+    },
+    inspect(target) {
+      return cluster.inspect(target);
     },
     clearLog() {
       store.setState((s) => ({ clearedThrough: s.rows.at(-1)?.n ?? s.clearedThrough }));

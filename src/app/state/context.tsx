@@ -64,6 +64,11 @@ export function useThrottledApp<T>(selector: (s: AppState) => T, ms: number | ((
   return useSyncExternalStore(subscribe, () => selector(store.getState()));
 }
 
+/** The store itself, for effects that follow it outside React's render (the canvas's packets). */
+export function useStoreApi(): AppStore {
+  return useAppContext().store;
+}
+
 export function useActions(): Actions {
   return useAppContext().actions;
 }

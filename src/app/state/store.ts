@@ -4,6 +4,8 @@
  * state; React reads the store through narrow selectors (see context.tsx).
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { EMPTY_WORLD, type World } from '../../machinery/view/world.ts';
+import type { Flow } from '../cluster/protocol.ts';
 import {
   type Batch,
   type ClockView,
@@ -37,9 +39,9 @@ function tail(text: string, limit: number): string {
 export type BootState = { phase: 'booting' } | { phase: 'ready' } | { phase: 'failed'; error: string };
 
 export type ConsoleEntry =
-  | { id: number; type: 'command'; line: string; state: 'pending' }
-  | { id: number; type: 'command'; line: string; state: 'done'; reply: ConsoleReply }
-  | { id: number; type: 'command'; line: string; state: 'failed'; error: string }
+  | { id: number; type: 'command'; line: string; node?: string; state: 'pending' }
+  | { id: number; type: 'command'; line: string; node?: string; state: 'done'; reply: ConsoleReply }
+  | { id: number; type: 'command'; line: string; node?: string; state: 'failed'; error: string }
   | { id: number; type: 'watch'; watch: number; text: string; ended: boolean };
 
 export interface ActiveWatch {
@@ -67,6 +69,42 @@ export interface AppState {
   /** Trace position (`n`) of the newest row when the log was cleared; rows up to it are hidden. */
   clearedThrough: number;
   console: { entries: ConsoleEntry[]; history: string[]; watches: ActiveWatch[]; nextId: number };
+  /** The cluster's objects as etcd holds them (nodes, pods, services, workloads). */
+  world: World;
+  /** Messages per canvas edge since boot, keyed "a|b" (a < b). */
+  edgeCounts: Record<string, number>;
+  /** The node whose shell the console runs commands in ('' for the workstation: kubectl, etcdctl). */
+  shellNode: string;
+  /** What the inspector shows. */
+  selection: Selection | null;
+  /** Which tab of the side panel is open. */
+  sideTab: SideTab;
+}
+
+export type SideTab = 'inspector' | 'etcd' | 'events' | 'components';
+
+/** Something the user picked on the canvas or in a list. */
+export type Selection =
+  | { type: 'component'; address: string }
+  | { type: 'pod'; namespace: string; name: string }
+  | { type: 'node'; name: string };
+
+/** Listeners for message flows (the canvas animates them; they are not kept in the state). */
+export type FlowListener = (flows: Flow[]) => void;
+const flowListeners = new WeakMap<AppStore, Set<FlowListener>>();
+
+export function onFlows(store: AppStore, fn: FlowListener): () => void {
+  let set = flowListeners.get(store);
+  if (!set) {
+    set = new Set();
+    flowListeners.set(store, set);
+  }
+  set.add(fn);
+  return () => set.delete(fn);
+}
+
+export function emitFlows(store: AppStore, flows: Flow[]): void {
+  for (const fn of flowListeners.get(store) ?? []) fn(flows);
 }
 
 export type AppStore = StoreApi<AppState>;
@@ -88,6 +126,11 @@ export function createAppStore(locale: Locale): AppStore {
     filter: NO_FILTER,
     clearedThrough: 0,
     console: { entries: [], history: [], watches: [], nextId: 1 },
+    world: EMPTY_WORLD,
+    edgeCounts: {},
+    shellNode: '',
+    selection: null,
+    sideTab: 'components',
   }));
 }
 
@@ -95,6 +138,8 @@ export function createAppStore(locale: Locale): AppStore {
 export function applyBatch(s: AppState, b: Batch): Partial<AppState> {
   const patch: Partial<AppState> = { clock: b.clock };
   if (b.hosts) patch.hosts = b.hosts;
+  if (b.world) patch.world = b.world;
+  if (b.edgeCounts) patch.edgeCounts = b.edgeCounts;
   if (b.addresses) patch.addresses = b.addresses;
   if (b.kinds) patch.kinds = b.kinds;
   if (b.reset) {
@@ -118,13 +163,16 @@ function withEntries(s: AppState, entries: ConsoleEntry[]): AppState['console'] 
 }
 
 /** A command line was submitted: remember it and show it as pending. Returns the entry's id. */
-export function addCommand(store: AppStore, line: string): number {
+export function addCommand(store: AppStore, line: string, node?: string): number {
   const s = store.getState();
   const id = s.console.nextId;
+  const entry: ConsoleEntry = node
+    ? { id, type: 'command', line, node, state: 'pending' }
+    : { id, type: 'command', line, state: 'pending' };
   const history = s.console.history.at(-1) === line ? s.console.history : [...s.console.history, line];
   store.setState({
     console: {
-      ...withEntries(s, [...s.console.entries, { id, type: 'command', line, state: 'pending' }]),
+      ...withEntries(s, [...s.console.entries, entry]),
       history: history.slice(-HISTORY_LIMIT),
       nextId: id + 1,
     },
@@ -134,7 +182,18 @@ export function addCommand(store: AppStore, line: string): number {
 
 function replaceEntry(store: AppStore, id: number, next: ConsoleEntry): void {
   const s = store.getState();
-  store.setState({ console: { ...s.console, entries: s.console.entries.map((e) => (e.id === id ? next : e)) } });
+  store.setState({
+    console: {
+      ...s.console,
+      entries: s.console.entries.map((e) =>
+        e.id === id
+          ? e.type === 'command' && e.node && next.type === 'command'
+            ? { ...next, node: e.node }
+            : next
+          : e,
+      ),
+    },
+  });
 }
 
 export function commandDone(store: AppStore, id: number, line: string, reply: ConsoleReply): void {

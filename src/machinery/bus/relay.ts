@@ -130,6 +130,7 @@ export class Relay {
   private where = new Map<Address, HostEntry>();
   private clients = new Map<Address, Client>();
   private durable = new Map<Address, unknown[]>();
+  private persistListeners = new Set<(from: Address, record: unknown, replace: boolean) => void>();
   private cancelled = new Set<string>();
   /** Components that are stopped (a kubelet that was stopped, a node powered off). */
   private stopped = new Set<Address>();
@@ -155,6 +156,21 @@ export class Relay {
     this.checkpointEvery = options.checkpointEvery ?? 1000;
     this.maxCheckpoints = options.maxCheckpoints ?? 1000;
     this.wallClock = options.wallClock ?? (() => performance.now());
+  }
+
+  /** A component's durable records so far (etcd's write-ahead log), oldest first. */
+  durableOf(address: Address): readonly unknown[] {
+    return this.durable.get(address) ?? [];
+  }
+
+  /**
+   * Follows durable records as they are written (`replace` when a record starts a new log, as a
+   * snapshot does). Observers outside the cluster (the page's view of etcd) read state this way
+   * without sending a single message.
+   */
+  onPersist(fn: (from: Address, record: unknown, replace: boolean) => void): () => void {
+    this.persistListeners.add(fn);
+    return () => this.persistListeners.delete(fn);
   }
 
   get pending(): number {
@@ -379,6 +395,7 @@ export class Relay {
         const log = o.replace ? [] : (this.durable.get(o.from) ?? []);
         log.push(o.record);
         this.durable.set(o.from, log);
+        for (const l of this.persistListeners) l(o.from, o.record, o.replace === true);
         return;
       }
       case 'note':

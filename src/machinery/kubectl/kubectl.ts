@@ -50,7 +50,7 @@ function suggestions(word: string, names: string[]): string[] {
 }
 
 /** kubectl's commands in the order they are registered (cobra suggests in this order). */
-const TOP_LEVEL = [
+export const TOP_LEVEL = [
   'create',
   'expose',
   'run',

@@ -908,3 +908,9 @@ export const DEFAULT_PRINTER: ResourcePrinter = {
 export function printerFor(group: string, resource: string): ResourcePrinter {
   return P[`${group}/${resource}`] ?? DEFAULT_PRINTER;
 }
+
+/** What `kubectl get pods` prints for one pod in READY, STATUS and RESTARTS (the canvas shows it too). */
+export function podStatusColumns(pod: KObject, now: number): { ready: string; status: string; restarts: string } {
+  const cells = printPod(pod, now).cells;
+  return { ready: String(cells[1]), status: String(cells[2]), restarts: String(cells[3]) };
+}

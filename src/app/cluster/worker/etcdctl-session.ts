@@ -57,6 +57,8 @@ export class EtcdctlSession {
   constructor(
     relay: Relay,
     private onWatch: WatchCallback,
+    /** Numbers watches; a console that also streams other commands shares one sequence. */
+    private number: () => number = () => ++this.nextWatch,
   ) {
     this.client = relay.client('etcdctl');
     this.client.onMessage((env) => {
@@ -123,7 +125,7 @@ export class EtcdctlSession {
   }
 
   private async watch(cmd: Extract<EtcdctlCommand, { verb: 'watch' }>): Promise<ConsoleReply> {
-    const n = ++this.nextWatch;
+    const n = this.number();
     const stream = `console-${n}`;
     // Registered before the request: catch-up events can arrive in the same round as the reply.
     const w: ActiveWatch = { stream, watchId: 0, prevKv: cmd.req.prev_kv === true, json: cmd.format === 'json' };

@@ -9,24 +9,31 @@
  */
 import * as Comlink from 'comlink';
 import { registry } from '../../../../workers/registry.ts';
+import { DEFAULT_EPOCH } from '../../../machinery/api/time.ts';
 import type { Relay } from '../../../machinery/bus/relay.ts';
 import type { TraceRecord } from '../../../machinery/bus/trace.ts';
 import { bootCluster } from '../../../machinery/cluster/cluster.ts';
 import { applyFault } from '../../../machinery/cluster/faults.ts';
 import { type ClusterConfig, planHosts } from '../../../machinery/cluster/topology.ts';
+import { EtcdReplica } from '../../../machinery/view/replica.ts';
+import { worldOf } from '../../../machinery/view/world.ts';
 import {
+  BATCH_MAX_FLOWS,
   BATCH_MAX_ROWS,
   type Batch,
   type BootResult,
   type ClockView,
+  type Flow,
+  flowClass,
   type LogFilter,
   matchesFilter,
   NO_FILTER,
   type RelayControl,
   type TraceRow,
 } from '../protocol.ts';
-import { EtcdctlSession } from './etcdctl-session.ts';
+import { ConsoleSession } from './console-session.ts';
 import { HostLinks } from './host-links.ts';
+import { inspect } from './inspect.ts';
 
 /** How often, at most, a batch goes to the page. */
 const FLUSH_MS = 50;
@@ -39,7 +46,10 @@ function row(r: TraceRecord, n: number): TraceRow {
 
 let relay: Relay | undefined;
 let links: HostLinks | undefined;
-let session: EtcdctlSession | undefined;
+let session: ConsoleSession | undefined;
+let replica: EtcdReplica | undefined;
+/** How often, at most, the world (objects from etcd) is recomputed for the page. */
+const WORLD_MS = 150;
 
 function need<T>(v: T | undefined): T {
   if (v === undefined) throw new Error('the cluster has not booted');
@@ -64,12 +74,31 @@ class Pusher {
   private inFlight = false;
   private lastClock = '';
   private notBefore = 0;
+  private flows = new Map<string, Flow>();
+  private edgeCounts = new Map<string, number>();
+  private countsChanged = false;
+  private worldRev = -1;
+  private worldAt = 0;
 
   constructor(private send: (b: Batch) => unknown) {}
 
   /** Every trace record passes here, in trace order. */
   add(r: TraceRecord): void {
     const x = row(r, ++this.count);
+    const cls = flowClass(r.kind, r.from, r.to);
+    if (cls) {
+      const key = `${r.from}>${r.to}>${cls}`;
+      const f = this.flows.get(key);
+      if (f) f.count++;
+      else if (this.flows.size < BATCH_MAX_FLOWS)
+        this.flows.set(key, { from: r.from, to: r.to, cls, count: 1, n: this.count, summary: r.summary });
+      // Beyond the cap a batch's further edges are not animated (the counts below still grow).
+      if (r.from !== r.to) {
+        const edge = r.from < r.to ? `${r.from}|${r.to}` : `${r.to}|${r.from}`;
+        this.edgeCounts.set(edge, (this.edgeCounts.get(edge) ?? 0) + 1);
+        this.countsChanged = true;
+      }
+    }
     this.note(x.from);
     this.note(x.to);
     if (!this.kinds.has(x.kind)) {
@@ -114,7 +143,23 @@ class Pusher {
     const clockKey = `${clock.now}|${clock.pending}|${clock.mode}`;
     const hosts = links?.takeChanged();
     for (const h of hosts ?? []) for (const a of h.addresses) this.note(a);
-    if (this.rows.length === 0 && !hosts && !this.reset && !this.namesChanged && clockKey === this.lastClock) return;
+    let world: Batch['world'];
+    const now = performance.now();
+    if (replica && replica.revision !== this.worldRev && now - this.worldAt >= WORLD_MS) {
+      this.worldRev = replica.revision;
+      this.worldAt = now;
+      world = worldOf(replica, DEFAULT_EPOCH + (relay?.now ?? 0));
+    }
+    if (
+      this.rows.length === 0 &&
+      !hosts &&
+      !this.reset &&
+      !this.namesChanged &&
+      clockKey === this.lastClock &&
+      this.flows.size === 0 &&
+      !world
+    )
+      return;
     let rows = this.rows;
     let skipped = this.skipped;
     if (rows.length > BATCH_MAX_ROWS) {
@@ -124,6 +169,15 @@ class Pusher {
     const batch: Batch = { rows, skipped, clock };
     if (this.reset) batch.reset = true;
     if (hosts) batch.hosts = hosts;
+    if (world) batch.world = world;
+    if (this.flows.size > 0) {
+      batch.flows = [...this.flows.values()];
+      this.flows.clear();
+    }
+    if (this.countsChanged) {
+      batch.edgeCounts = Object.fromEntries(this.edgeCounts);
+      this.countsChanged = false;
+    }
     if (this.namesChanged) {
       batch.addresses = [...this.addresses].sort();
       batch.kinds = [...this.kinds].sort();
@@ -167,7 +221,14 @@ const api: RelayControl = {
     relay = cluster.relay;
     for (const r of relay.trace.since(-1)) p.add(r);
     relay.trace.subscribe((r) => p.add(r));
-    session = new EtcdctlSession(relay, onWatch);
+    replica = new EtcdReplica(relay);
+    const r = relay;
+    session = new ConsoleSession(
+      relay,
+      onWatch,
+      async () => undefined,
+      () => (replica ? worldOf(replica, DEFAULT_EPOCH + r.now).nodes.map((n) => n.name) : []),
+    );
     relay.setSpeed(options.speed);
     relay.start();
     return { hosts: links.hosts };
@@ -186,12 +247,16 @@ const api: RelayControl = {
     return env ? row(env, 0) : null;
   },
 
-  run(line) {
-    return need(session).run(line);
+  run(line, node) {
+    return need(session).run(line, node);
   },
 
   async cancelWatch(watch) {
     need(session).cancel(watch);
+  },
+
+  async inspect(target) {
+    return inspect(need(relay), need(replica), DEFAULT_EPOCH, target);
   },
 
   kill(host) {

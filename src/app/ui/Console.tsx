@@ -1,21 +1,45 @@
 import { type KeyboardEvent, useId, useLayoutEffect, useRef, useState } from 'react';
-import { useActions, useApp, useT } from '../state/context.tsx';
+import { complete, plural } from '../../machinery/kubectl/complete.ts';
+import { useActions, useApp, useStoreApi, useT } from '../state/context.tsx';
 import type { AppState, ConsoleEntry } from '../state/store.ts';
 
-/** Commands offered as one-click examples. They are etcdctl input, not UI text. */
+/** Commands offered as one-click examples, on your computer. They are tool input, not UI text. */
 const EXAMPLES = [
-  'etcdctl get /registry --prefix --keys-only',
-  'etcdctl get /registry/namespaces/default',
+  'kubectl get pods -A',
+  'kubectl create deployment web --image=nginx --replicas=3',
+  'kubectl expose deployment web --port=80',
+  'kubectl get pods -o wide -w',
+  'kubectl scale deployment web --replicas=5',
+  'kubectl get endpointslices',
+  'kubectl describe node kind-worker',
+  'kubectl get events',
+  'etcdctl get /registry/pods --prefix --keys-only',
   'etcdctl watch /registry/leases --prefix',
-  'etcdctl put /registry/demo hello',
-  'etcdctl get /registry/demo -w json',
-  'etcdctl del /registry/demo',
 ];
+
+/** Examples in a node's shell. */
+const NODE_EXAMPLES = [
+  'iptables-save -t nat',
+  'iptables -t nat -L KUBE-SERVICES -n',
+  'crictl ps',
+  'crictl pods',
+  'ip route',
+];
+
+const TOOLS = ['kubectl', 'etcdctl', 'docker'];
 
 function Output({ text, error }: { text: string; error?: boolean }) {
   const t = useT();
   if (text === '') return <p className="out-note">{t.console.emptyOutput}</p>;
   return <pre className={error ? 'out out-error' : 'out'}>{text.replace(/\n$/, '')}</pre>;
+}
+
+function Prompt({ node }: { node?: string | undefined }) {
+  return (
+    <span className="prompt" aria-hidden="true">
+      {node ? `root@${node}:/#` : '$'}
+    </span>
+  );
 }
 
 function Entry({ e, paused }: { e: ConsoleEntry; paused: boolean }) {
@@ -67,10 +91,7 @@ function Entry({ e, paused }: { e: ConsoleEntry; paused: boolean }) {
   return (
     <div className="entry" data-state={e.state}>
       <div className="cmdline">
-        <span className="prompt" aria-hidden="true">
-          $
-        </span>{' '}
-        {e.line}
+        <Prompt node={e.node} /> {e.line}
       </div>
       {body}
     </div>
@@ -81,7 +102,7 @@ const entriesSelector = (s: AppState) => s.console.entries;
 const historySelector = (s: AppState) => s.console.history;
 const watchesSelector = (s: AppState) => s.console.watches;
 
-export function EtcdctlConsole() {
+export function Console() {
   const t = useT();
   const headingId = useId();
   const inputId = useId();
@@ -91,7 +112,12 @@ export function EtcdctlConsole() {
   const watches = useApp(watchesSelector);
   const paused = useApp((s) => !s.playing);
   const booted = useApp((s) => s.boot.phase === 'ready');
-  const { submit, cancelWatch } = useActions();
+  const { submit, cancelWatch, setShellNode } = useActions();
+  const store = useStoreApi();
+  const shellNode = useApp((s) => s.shellNode);
+  const nodeNames = useApp((s) => s.world.nodes.map((n) => n.name).join('\n'));
+  const [candidates, setCandidates] = useState<string[]>([]);
+  const targetId = useId();
   const [line, setLine] = useState('');
   // Position in history while browsing with ↑/↓; history.length means "the line being typed".
   const [cursor, setCursor] = useState<number | null>(null);
@@ -109,10 +135,34 @@ export function EtcdctlConsole() {
     if (text === '') return;
     setLine('');
     setCursor(null);
+    setCandidates([]);
     void submit(text);
   };
 
   const onKeyDown = (ev: KeyboardEvent<HTMLInputElement>) => {
+    if (ev.key === 'Tab' && !ev.shiftKey && line.trim() !== '') {
+      // Completes from what the page already knows about the cluster: no request is sent.
+      const world = store.getState().world;
+      const names = (resource: string): string[] => {
+        switch (plural(resource)) {
+          case 'pods':
+            return world.pods.map((p) => p.name);
+          case 'nodes':
+            return world.nodes.map((n) => n.name);
+          case 'services':
+            return world.services.map((x) => x.name);
+          default: {
+            const kind = plural(resource);
+            return world.workloads.filter((w) => `${w.kind.toLowerCase()}s` === kind).map((w) => w.name);
+          }
+        }
+      };
+      const r = complete(line, shellNode === '' ? TOOLS : [], names);
+      if (r.line !== line || r.candidates.length > 0) ev.preventDefault();
+      setLine(r.line);
+      setCandidates(r.candidates);
+      return;
+    }
     if (ev.key === 'ArrowUp' || ev.key === 'ArrowDown') {
       if (history.length === 0) return;
       ev.preventDefault();
@@ -146,10 +196,24 @@ export function EtcdctlConsole() {
         <h2 id={headingId}>{t.console.heading}</h2>
       </div>
       <p className="muted intro">{t.console.intro}</p>
-      <details className="examples-box" open>
+      <div className="console-target">
+        <label htmlFor={targetId}>{t.console.target}</label>
+        <select id={targetId} value={shellNode} onChange={(ev) => setShellNode(ev.target.value)}>
+          <option value="">{t.console.workstation}</option>
+          {nodeNames
+            .split('\n')
+            .filter((n) => n !== '')
+            .map((n) => (
+              <option key={n} value={n}>
+                {t.console.nodeShell(n)}
+              </option>
+            ))}
+        </select>
+      </div>
+      <details className="examples-box">
         <summary>{t.console.examples}</summary>
         <div className="examples">
-          {EXAMPLES.map((x) => (
+          {(shellNode === '' ? EXAMPLES : NODE_EXAMPLES).map((x) => (
             <button key={x} type="button" className="chip-btn mono" onClick={() => fill(x)}>
               {x}
             </button>
@@ -196,9 +260,7 @@ export function EtcdctlConsole() {
         <label htmlFor={inputId} className="visually-hidden">
           {t.console.inputLabel}
         </label>
-        <span className="prompt" aria-hidden="true">
-          $
-        </span>
+        <Prompt node={shellNode || undefined} />
         <input
           id={inputId}
           ref={input}
@@ -214,6 +276,7 @@ export function EtcdctlConsole() {
           onChange={(ev) => {
             setLine(ev.target.value);
             setCursor(null);
+            setCandidates([]);
           }}
           onKeyDown={onKeyDown}
         />
@@ -221,6 +284,12 @@ export function EtcdctlConsole() {
           {t.console.run}
         </button>
       </form>
+      {candidates.length > 0 && (
+        <p className="completions mono small" role="status" aria-label={t.console.completions(candidates.length)}>
+          {candidates.slice(0, 60).join('  ')}
+          {candidates.length > 60 ? ' …' : ''}
+        </p>
+      )}
       <p id={keysId} className="muted small keys">
         {t.console.keys}
       </p>

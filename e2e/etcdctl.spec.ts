@@ -42,20 +42,20 @@ test('etcdctl put then get prints OK and the value, and both travel the bus', as
   await app.consoleInput.press('ArrowDown');
   await expect(app.consoleInput).toHaveValue('');
 
-  // Usage errors print as etcdctl prints them; other tools are not there yet.
+  // Usage errors print as etcdctl prints them; a tool this console does not have says so.
   await app.etcdctl('etcdctl put');
   await expect(app.consoleOutput.locator('.entry').last()).toContainText(
     'Error: put command needs 1 argument and input from stdin or 2 arguments',
   );
-  await app.etcdctl('kubectl get pods');
-  await expect(app.consoleOutput.locator('.entry').last()).toContainText('kubectl: command not found');
+  await app.etcdctl('helm list');
+  await expect(app.consoleOutput.locator('.entry').last()).toContainText('helm: command not found');
 });
 
 test('a watch streams changes until it is stopped', async ({ app, page }) => {
   await app.open();
   await app.showOnly('etcdctl');
   await app.etcdctl('etcdctl watch /demo --prefix');
-  await expect(app.consoleOutput).toContainText('Watch #1 started');
+  await expect(app.consoleOutput).toContainText('Stream #1 started');
   await app.etcdctl('etcdctl put /demo/web 1');
   const watchBlock = app.consoleOutput.locator('.entry-watch').last();
   await expect(watchBlock).toContainText('PUT\n/demo/web\n1');
@@ -64,9 +64,9 @@ test('a watch streams changes until it is stopped', async ({ app, page }) => {
   await expect(app.consoleOutput.locator('.entry-watch').last()).toContainText('DELETE\n/demo/web');
   await app.screenshot('02-etcdctl-watch');
 
-  await page.getByRole('button', { name: 'Stop watch #1' }).click();
-  await expect(app.consoleOutput).toContainText('watch #1 stopped');
-  await expect(page.getByRole('button', { name: 'Stop watch #1' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Stop stream #1' }).click();
+  await expect(app.consoleOutput).toContainText('stream #1 stopped');
+  await expect(page.getByRole('button', { name: 'Stop stream #1' })).toHaveCount(0);
   await app.etcdctl('etcdctl put /demo/web 2');
   await expect(app.etcdctlRows('etcd.put')).toHaveCount(2);
   await expect(app.etcdctlRows('etcd.put.result')).toHaveCount(2);

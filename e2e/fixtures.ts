@@ -72,7 +72,7 @@ export class App {
   }
 
   get consoleInput(): Locator {
-    return this.page.getByRole('textbox', { name: /etcdctl/ });
+    return this.page.getByRole('textbox', { name: /^(kubectl command|kubectl 명령)$/ });
   }
 
   get consoleOutput(): Locator {
@@ -80,6 +80,12 @@ export class App {
   }
 
   async etcdctl(line: string): Promise<void> {
+    await this.consoleInput.fill(line);
+    await this.consoleInput.press('Enter');
+  }
+
+  /** Types a command into the console (kubectl, etcdctl, or a node shell's). */
+  async run(line: string): Promise<void> {
     await this.consoleInput.fill(line);
     await this.consoleInput.press('Enter');
   }

@@ -13,7 +13,7 @@ test('switching to Korean changes the labels, and the choice is remembered', asy
   await expect(page.getByRole('button', { name: '일시정지' })).toBeVisible();
   await expect(page.getByRole('button', { name: '한 단계' })).toBeVisible();
   await expect(page.getByRole('combobox', { name: '속도' })).toBeVisible();
-  await expect(page.getByRole('textbox', { name: 'etcdctl 명령' })).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'kubectl 명령' })).toBeVisible();
   await expect(app.component('etcd')).toContainText('실행 중');
   await expect(page.getByRole('heading', { name: 'Message log' })).toHaveCount(0);
 
@@ -36,7 +36,7 @@ test.describe('with a Korean browser', () => {
   test('the page starts in Korean', async ({ app, page }) => {
     await app.open();
     await expect(page.locator('html')).toHaveAttribute('lang', 'ko');
-    await expect(page.getByRole('heading', { name: 'etcdctl 콘솔' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: '콘솔', exact: true })).toBeVisible();
     await expect(page).toHaveTitle(/Wheelhouse/);
   });
 });

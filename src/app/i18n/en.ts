@@ -151,7 +151,7 @@ export const en = {
     addedMark: 'added:',
     removedRules: (n: number) => `${n} rules removed by the last sync`,
     noRules: 'No kube-proxy sync on this node yet.',
-    recent: 'What it just did',
+    recent: 'What it just did (newest first)',
     events: 'Events',
     noEvents: 'No events.',
     yaml: 'YAML (kubectl get -o yaml)',

@@ -152,7 +152,7 @@ export const ko = {
     addedMark: '추가됨:',
     removedRules: (n: number) => `마지막 동기화에서 삭제된 규칙 ${n}개`,
     noRules: '이 노드에서는 아직 kube-proxy 동기화가 없습니다.',
-    recent: '방금 한 일',
+    recent: '방금 한 일 (최근 것부터)',
     events: '이벤트',
     noEvents: '이벤트가 없습니다.',
     yaml: 'YAML (kubectl get -o yaml)',

@@ -74,7 +74,7 @@ export function rulesOf(trace: readonly TraceRecord[], node: string, epoch: numb
     if (last.ruleset) ruleset = last.ruleset;
   }
   if (!last || ruleset === undefined) return undefined;
-  const line = (c: { table: string; chain: string; rule: string }) => `-A ${c.chain} ${c.rule}`.trimEnd();
+  const line = (c: { rule: string }) => c.rule.trimEnd();
   return {
     text: iptablesSave(ruleset, { date: epoch + last.at }),
     at: last.at,
@@ -137,7 +137,7 @@ export function inspect(relay: Relay, replica: EtcdReplica, epoch: number, targe
         const r = trace[i] as TraceRecord;
         if ((r.from === target.address || r.to === target.address) && r.kind !== TIMER_KIND) recent.push(row(r));
       }
-      const out: Inspection = { recent: recent.reverse() };
+      const out: Inspection = { recent };
       const at = target.address.indexOf('@');
       if (target.address.startsWith('kube-proxy@')) {
         const rules = rulesOf(trace, target.address.slice(at + 1), epoch);

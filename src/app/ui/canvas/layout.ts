@@ -206,7 +206,7 @@ export function layout(hosts: HostView[], world: World): Layout {
   for (const a of addresses) {
     const b = binaryOf(a);
     if (b === 'etcd' || b === 'kube-apiserver' || b === 'containerd') continue;
-    edge(a, 'kube-apiserver');
+    edge('kube-apiserver', a);
     if (b === 'kubelet') edge(a, `containerd@${nodeOf(a)}`);
   }
   return { nodes, edges, drawn, height: y };

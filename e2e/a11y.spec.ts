@@ -32,8 +32,10 @@ test('axe finds no serious or critical violations, in English and in Korean', as
 
 test('the console works from the keyboard alone', async ({ app, page }) => {
   await app.open();
-  // Tab from the top of the page reaches the console input; Enter runs the command.
+  // The first Tab stop is the skip link; following it lands in the console input.
   await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Skip to the console' })).toBeFocused();
+  await page.keyboard.press('Enter');
   let guard = 0;
   while (!(await app.consoleInput.evaluate((el) => el === document.activeElement)) && guard++ < 40) {
     await page.keyboard.press('Tab');

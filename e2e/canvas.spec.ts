@@ -113,3 +113,24 @@ test('the console prints what the headless API prints for the same commands', as
     await runner.stop();
   }
 });
+
+test("a node's shell lists its containers over CRI and pipes iptables-save through grep", async ({ app, page }) => {
+  await app.open();
+  await page.getByRole('combobox', { name: 'Run on' }).selectOption('kind-worker');
+  await app.run('crictl ps');
+  const out = app.consoleOutput.locator('.entry').last();
+  await expect(out).toContainText('CONTAINER');
+  await expect(out).toContainText('kube-proxy');
+  await expect(out.locator('.cmdline')).toContainText('root@kind-worker:/#');
+  // crictl is drawn on the node once used, and its CRI calls travel to the node's containerd.
+  const crictl = page.getByRole('button', { name: 'crictl (kind-worker)', exact: true });
+  await expect(crictl).toBeVisible();
+  await expect(
+    page.getByRole('img', { name: /^crictl \(kind-worker\) ⇄ containerd \(kind-worker\): [1-9]\d* messages?$/ }),
+  ).toHaveCount(1);
+  await app.run('iptables-save -t nat | grep -c KUBE-SERVICES');
+  await expect(app.consoleOutput.locator('.entry').last().locator('pre.out')).toHaveText(/^\d+$/);
+  await app.run('nosuchtool');
+  await expect(app.consoleOutput.locator('.entry').last()).toContainText('bash: nosuchtool: command not found');
+  await app.screenshot('07-node-shell');
+});

@@ -35,7 +35,7 @@ export interface ClusterController {
   setSpeed(playing: boolean, speed: SpeedChoice): void;
   setLogFilter(filter: LogFilter): void;
   step(): Promise<TraceRow | null>;
-  run(line: string, node?: string): Promise<ConsoleReply>;
+  run(line: string, node?: string, stdin?: string): Promise<ConsoleReply>;
   cancelWatch(watch: number): void;
   inspect(target: InspectTarget): Promise<Inspection>;
   kill(host: string): Promise<void>;
@@ -49,7 +49,7 @@ function errorText(e: unknown): string {
   return String(e);
 }
 
-export function startCluster(store: AppStore, seed = 1): ClusterController {
+export function startCluster(store: AppStore, seed = 1, nodeWorkers?: number): ClusterController {
   const relayWorker = startRelayWorker();
   const relay = Comlink.wrap<RelayControl>(relayWorker);
   const workers = new Map<string, Worker>();
@@ -95,7 +95,9 @@ export function startCluster(store: AppStore, seed = 1): ClusterController {
   const { playing, speed } = store.getState();
   relay
     .boot(
-      { seed, speed: relaySpeed(playing, speed) },
+      nodeWorkers === undefined
+        ? { seed, speed: relaySpeed(playing, speed) }
+        : { seed, speed: relaySpeed(playing, speed), workers: nodeWorkers },
       Comlink.proxy(spawner),
       Comlink.proxy(onBatch),
       Comlink.proxy(onWatch),
@@ -113,7 +115,7 @@ export function startCluster(store: AppStore, seed = 1): ClusterController {
       void relay.setLogFilter(filter);
     },
     step: () => relay.step(),
-    run: (line, node) => relay.run(line, node),
+    run: (line, node, stdin) => relay.run(line, node, stdin),
     cancelWatch(watch) {
       void relay.cancelWatch(watch);
     },

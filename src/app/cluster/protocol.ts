@@ -188,7 +188,12 @@ export type WatchCallback = (watch: number, text: string, ended: boolean) => voi
 export interface BootOptions {
   seed: number;
   speed: RelaySpeed;
+  /** Worker nodes besides the control-plane node (a kind cluster's `workers`); 2 unless set. */
+  workers?: number;
 }
+
+/** The most worker nodes the page boots (a URL can ask for fewer or more, up to this). */
+export const MAX_PAGE_WORKERS = 100;
 
 export interface BootResult {
   hosts: HostView[];
@@ -266,7 +271,7 @@ export interface RelayControl {
    * Runs one console line: `kubectl ...` as the `kubectl` client, `etcdctl ...` as `etcdctl`,
    * `docker exec <node> ...` on a node, or, with `node` set, any command in that node's shell.
    */
-  run(line: string, node?: string): Promise<ConsoleReply>;
+  run(line: string, node?: string, stdin?: string): Promise<ConsoleReply>;
   cancelWatch(watch: number): Promise<void>;
   /** Reads what the inspector shows, from the etcd replica and the trace: sends no message. */
   inspect(target: InspectTarget): Promise<Inspection>;

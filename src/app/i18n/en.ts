@@ -8,6 +8,7 @@ export const en = {
     tagline: 'A Kubernetes cluster you can watch think',
     booting: 'Booting the cluster…',
     bootFailed: (error: string) => `The cluster failed to start: ${error}`,
+    skipToConsole: 'Skip to the console',
     main: 'Cluster workspace',
   },
   language: {

@@ -9,6 +9,7 @@ export const ko = {
     tagline: '속을 들여다볼 수 있는 쿠버네티스 클러스터',
     booting: '클러스터를 부팅하는 중…',
     bootFailed: (error: string) => `클러스터를 시작하지 못했습니다: ${error}`,
+    skipToConsole: '콘솔로 바로 가기',
     main: '클러스터 작업 공간',
   },
   language: {

@@ -9,7 +9,8 @@ export interface Actions {
   togglePlay(): void;
   setSpeed(speed: SpeedChoice): void;
   step(): Promise<void>;
-  submit(line: string): Promise<void>;
+  /** Runs a console line; `stdin` is what `-f -` reads (the YAML editor's text). */
+  submit(line: string, stdin?: string): Promise<void>;
   cancelWatch(watch: number): void;
   kill(host: string): Promise<void>;
   fault(f: Fault): Promise<string>;
@@ -52,11 +53,11 @@ export function createActions(store: AppStore, cluster: ClusterController): Acti
       store.setState({ stepEmpty: delivered === null });
       if (delivered === null) stepEmptyTimer = setTimeout(() => store.setState({ stepEmpty: false }), STEP_EMPTY_MS);
     },
-    async submit(line) {
+    async submit(line, stdin) {
       const node = store.getState().shellNode;
       const id = addCommand(store, line, node === '' ? undefined : node);
       try {
-        commandDone(store, id, line, await cluster.run(line, node === '' ? undefined : node));
+        commandDone(store, id, line, await cluster.run(line, node === '' ? undefined : node, stdin));
       } catch (e) {
         commandFailed(store, id, line, e instanceof Error ? e.message : String(e));
       }

@@ -105,7 +105,6 @@ const watchesSelector = (s: AppState) => s.console.watches;
 export function Console() {
   const t = useT();
   const headingId = useId();
-  const inputId = useId();
   const keysId = useId();
   const entries = useApp(entriesSelector);
   const history = useApp(historySelector);
@@ -257,12 +256,12 @@ export function Console() {
           run();
         }}
       >
-        <label htmlFor={inputId} className="visually-hidden">
+        <label htmlFor="console-input" className="visually-hidden">
           {t.console.inputLabel}
         </label>
         <Prompt node={shellNode || undefined} />
         <input
-          id={inputId}
+          id="console-input"
           ref={input}
           className="mono"
           type="text"

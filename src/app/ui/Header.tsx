@@ -6,6 +6,9 @@ export function Header() {
   const t = useT();
   return (
     <header className="topbar">
+      <a className="skip-link" href="#console-input">
+        {t.app.skipToConsole}
+      </a>
       <div className="brand">
         <img src="/favicon.svg" alt="" width={30} height={30} />
         <div>

@@ -4,7 +4,8 @@
  * Only kube-apiserver talks to etcd. Every other component talks only to kube-apiserver.
  * kube-apiserver reaches a kubelet only for logs, exec and port-forward. A kubelet talks to its own
  * node's container runtime over CRI. etcdctl (an operator's tool on the control-plane node) talks
- * to etcd directly. A message on any other edge is refused by the relay and the refusal is traced.
+ * to etcd directly; crictl (in a node shell) talks to that node's containerd. A message on any
+ * other edge is refused by the relay and the refusal is traced.
  */
 import type { Address } from './protocol.ts';
 
@@ -56,6 +57,18 @@ export const EDGES: readonly Edge[] = [
   ]),
   { from: 'kubelet', to: 'containerd', kinds: ['cri.'], sameNode: true },
   { from: 'containerd', to: 'kubelet', kinds: ['cri.'], sameNode: true },
+  // crictl (an operator's tool in a node shell) talks to that node's containerd over its CRI
+  // socket, as the kubelet does.
+  { from: 'crictl', to: 'containerd', kinds: ['cri.'], sameNode: true },
+  { from: 'containerd', to: 'crictl', kinds: ['cri.'], sameNode: true },
+  // Pod traffic (the data plane). A pod's packets leave its network namespace, which lives in its
+  // node's runtime, and meet the node's netfilter rules. DNS: a query to the kube-dns ClusterIP that
+  // the rules DNAT'd to a CoreDNS pod reaches CoreDNS, and its answer comes back.
+  { from: 'containerd', to: 'coredns', kinds: ['dns.'] },
+  { from: 'coredns', to: 'containerd', kinds: ['dns.'] },
+  // A TCP connection or ping from a pod to a pod or node address: kindnet routes each node's pod
+  // CIDR to that node, whose runtime answers for the sandbox with that address.
+  { from: 'containerd', to: 'containerd', kinds: ['net.'] },
 ];
 
 function kindAllowed(kinds: readonly string[] | undefined, kind: string): boolean {

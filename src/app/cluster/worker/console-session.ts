@@ -58,7 +58,7 @@ export class ConsoleSession {
   }
 
   /** Runs one console line; `node` is the node whose shell is selected, if any. */
-  async run(line: string, node?: string): Promise<ConsoleReply> {
+  async run(line: string, node?: string, stdin?: string): Promise<ConsoleReply> {
     let entries: ParseEntry[];
     try {
       entries = parse(line, (name) => `$${name}`);
@@ -66,16 +66,23 @@ export class ConsoleSession {
       return { t: 'output', text: `${(e as Error).message}\n`, exit: 1 };
     }
     const argv: string[] = [];
+    let pipe = '';
     for (const e of entries) {
       if (typeof e === 'string') argv.push(e);
       else if ('comment' in e) break;
       else if (e.op === 'glob') argv.push(e.pattern);
-      else return { t: 'shell-operator', op: e.op };
+      else if (e.op === '|') {
+        // A node's shell runs pipelines (`iptables-save | grep web`); kubectl and etcdctl here do not.
+        argv.push('|');
+        pipe ||= '|';
+      } else return { t: 'shell-operator', op: e.op };
     }
     const [tool, ...args] = argv;
+    const onNode = node !== undefined && !['kubectl', 'k', 'etcdctl', 'docker'].includes(tool ?? '');
+    if (pipe && !onNode && !(tool === 'docker' && args[0] === 'exec')) return { t: 'shell-operator', op: pipe };
     if (tool === undefined) return { t: 'empty' };
     if (tool === 'etcdctl') return this.etcdctl.run(line);
-    if (tool === 'kubectl' || tool === 'k') return this.kubectl(args);
+    if (tool === 'kubectl' || tool === 'k') return this.kubectl(args, stdin);
     if (tool === 'docker' && args[0] === 'exec') return this.dockerExec(args.slice(1));
     if (node !== undefined) return this.onNode(node, argv);
     return { t: 'not-found', command: tool };
@@ -104,9 +111,9 @@ export class ConsoleSession {
     return { t: 'output', text: joinOutput(r.stdout, r.stderr), exit: r.exit };
   }
 
-  private async kubectl(args: string[]): Promise<ConsoleReply> {
+  private async kubectl(args: string[], stdin?: string): Promise<ConsoleReply> {
     if (!streams(args)) {
-      const r = await runKubectl(args, this.io);
+      const r = await runKubectl(args, stdin === undefined ? this.io : { ...this.io, stdin });
       return { t: 'output', text: joinOutput(r.stdout, r.stderr), exit: r.exitCode };
     }
     const n = ++this.nextStream;

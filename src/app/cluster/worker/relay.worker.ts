@@ -15,6 +15,7 @@ import type { TraceRecord } from '../../../machinery/bus/trace.ts';
 import { bootCluster } from '../../../machinery/cluster/cluster.ts';
 import { applyFault } from '../../../machinery/cluster/faults.ts';
 import { type ClusterConfig, planHosts } from '../../../machinery/cluster/topology.ts';
+import { lastIptablesRuleset, type NodeShellEnv, runNodeShell } from '../../../machinery/nodeshell/index.ts';
 import { EtcdReplica } from '../../../machinery/view/replica.ts';
 import { worldOf } from '../../../machinery/view/world.ts';
 import {
@@ -203,7 +204,7 @@ const api: RelayControl = {
   async boot(options, spawner, onBatch, onWatch): Promise<BootResult> {
     if (relay) throw new Error('the cluster has already booted');
     // A kind cluster with two workers: a control plane that runs the system pods, and nodes for yours.
-    const config: ClusterConfig = { seed: options.seed, workers: 2 };
+    const config: ClusterConfig = { seed: options.seed, workers: options.workers ?? 2 };
     links = new HostLinks(spawner);
     links.plan(planHosts(config, Object.keys(registry)));
     const p = new Pusher(onBatch);
@@ -223,10 +224,31 @@ const api: RelayControl = {
     relay.trace.subscribe((r) => p.add(r));
     replica = new EtcdReplica(relay);
     const r = relay;
+    const epoch = DEFAULT_EPOCH;
     session = new ConsoleSession(
       relay,
       onWatch,
-      async () => undefined,
+      async (node, argv) => {
+        const crictl = r.client(`crictl@${node}`);
+        const env: NodeShellEnv = {
+          node,
+          epoch,
+          now: () => epoch + r.now,
+          cri: async (method, payload) =>
+            (await crictl.request(`containerd@${node}`, method, payload, `crictl ${method.replace(/^cri\./, '')}`))
+              .payload,
+          iptablesRestoreInput: () => lastIptablesRuleset(r.trace, node),
+          nodes: () =>
+            replica
+              ? worldOf(replica, epoch + r.now).nodes.map((n) => ({
+                  name: n.name,
+                  ip: n.internalIP,
+                  podCIDR: n.podCIDR,
+                }))
+              : [],
+        };
+        return runNodeShell(argv, env);
+      },
       () => (replica ? worldOf(replica, DEFAULT_EPOCH + r.now).nodes.map((n) => n.name) : []),
     );
     relay.setSpeed(options.speed);
@@ -247,8 +269,8 @@ const api: RelayControl = {
     return env ? row(env, 0) : null;
   },
 
-  run(line, node) {
-    return need(session).run(line, node);
+  run(line, node, stdin) {
+    return need(session).run(line, node, stdin);
   },
 
   async cancelWatch(watch) {

@@ -60,8 +60,9 @@ function ClusterMap() {
   const reduced = useReducedMotion() ?? false;
   const hosts = useApp((s) => s.hosts);
   const world = useApp((s) => s.world);
+  const seen = useApp((s) => s.addresses);
   const hub = useMemo(() => new PacketHub(), []);
-  const { nodes, edges, drawn, height } = useMemo(() => layout(hosts, world), [hosts, world]);
+  const { nodes, edges, drawn, height } = useMemo(() => layout(hosts, world, seen), [hosts, world, seen]);
   const drawnRef = useRef(drawn);
   drawnRef.current = drawn;
   const nodeTypes = useMemo<NodeTypes>(
@@ -96,6 +97,7 @@ function ClusterMap() {
       nodesConnectable={false}
       elementsSelectable={false}
       edgesFocusable={false}
+      nodesFocusable={false}
       proOptions={{ hideAttribution: true }}
       ariaLabelConfig={t.canvas.flow}
       aria-label={t.canvas.label}

@@ -46,6 +46,8 @@ const AGENTS: Record<string, { x: number; y: number }> = {
   kubelet: { x: 14, y: 44 },
   'kube-proxy': { x: 214, y: 44 },
   containerd: { x: 14, y: 98 },
+  // A tool someone ran in the node's shell (drawn once it has been used).
+  crictl: { x: 214, y: 98 },
 };
 
 export interface ComponentData extends Record<string, unknown> {
@@ -95,7 +97,7 @@ export interface Layout {
   height: number;
 }
 
-export function layout(hosts: HostView[], world: World): Layout {
+export function layout(hosts: HostView[], world: World, seen: readonly string[] = []): Layout {
   const nodes: CanvasNode[] = [];
   const edges: Edge<EdgeData>[] = [];
   const drawn = new Set<string>();
@@ -196,6 +198,8 @@ export function layout(hosts: HostView[], world: World): Layout {
         const p = AGENTS[binaryOf(a)];
         if (p) component(a, p.x, p.y, id);
       }
+      const crictl = `crictl@${name}`;
+      if (seen.includes(crictl) && AGENTS.crictl) component(crictl, AGENTS.crictl.x, AGENTS.crictl.y, id);
     });
     y += rowH + NODE_GAP;
   }
@@ -205,9 +209,10 @@ export function layout(hosts: HostView[], world: World): Layout {
   edge('kube-apiserver', 'etcd');
   for (const a of addresses) {
     const b = binaryOf(a);
-    if (b === 'etcd' || b === 'kube-apiserver' || b === 'containerd') continue;
+    if (b === 'etcd' || b === 'kube-apiserver' || b === 'containerd' || b === 'crictl') continue;
     edge('kube-apiserver', a);
     if (b === 'kubelet') edge(a, `containerd@${nodeOf(a)}`);
   }
+  for (const a of drawn) if (binaryOf(a) === 'crictl') edge(a, `containerd@${nodeOf(a)}`);
   return { nodes, edges, drawn, height: y };
 }

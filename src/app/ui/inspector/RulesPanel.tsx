@@ -8,7 +8,8 @@ export function RulesPanel({ rules }: { rules: RulesView }) {
   const added = new Set(rules.added);
   const lines = rules.text.replace(/\n$/, '').split('\n');
   const box = useRef<HTMLElement>(null);
-  // Bring the first rule the last sync added into view (within the box, not the page).
+  // Bring the first rule the last sync added into view (within the box, not the page), once per sync.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-run when a new sync arrives
   useEffect(() => {
     const el = box.current;
     const first = el?.querySelector<HTMLElement>('.rule-added');

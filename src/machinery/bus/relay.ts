@@ -48,14 +48,24 @@ export interface RelayOptions {
   wallClock?: () => number;
 }
 
-/** An external input (a command from the console, a gateway request, a fault), kept for replay. */
+/**
+ * An external input (a command from the console, a gateway request, a fault, a single step),
+ * kept for replay. Inputs are applied between rounds only, so `round` (rounds delivered before
+ * it) and `at` (the clock then) say exactly where it fell: replaying the same inputs at the same
+ * rounds on a cluster booted with the same seed gives the same trace.
+ */
 export interface Input {
   at: number;
+  round: number;
   from: Address;
   to: Address;
   kind: string;
   summary: string;
   payload: unknown;
+  /** The request's correlation id, when it was a request. */
+  id?: number;
+  /** Not a message: a fault (stop or start a component, kill a host) or a single step. */
+  control?: { op: 'stop' | 'start' | 'kill'; target: string } | { op: 'step' };
 }
 
 interface HostEntry {
@@ -80,6 +90,11 @@ export class Client {
     readonly address: Address,
     private relay: Relay,
   ) {}
+
+  /** After a replay: new requests must not reuse the ids the replayed ones had. */
+  skipIds(past: number): void {
+    if (past > this.nextId) this.nextId = past;
+  }
 
   /** Sends a request and resolves with the reply envelope. */
   request<P = unknown>(to: Address, kind: string, payload: unknown, summary?: string): Promise<Envelope<P>> {
@@ -251,6 +266,7 @@ export class Relay {
     if (!entry) return Promise.reject(new Error(`no component ${address}`));
     return this.serial(async () => {
       if (this.stopped.has(address)) return;
+      this.control({ op: 'stop', target: address });
       this.stopped.add(address);
       entry.link.post({ t: 'stop', address });
       this.record(BUS.stopped, address, address, `${address} stopped`, {});
@@ -263,6 +279,7 @@ export class Relay {
     if (!entry) return Promise.reject(new Error(`no component ${address}`));
     return this.serial(async () => {
       if (!this.stopped.has(address)) return;
+      this.control({ op: 'start', target: address });
       this.stopped.delete(address);
       const outputs = await new Promise<Outbound[]>((resolve) => {
         entry.onStarted = resolve;
@@ -284,6 +301,7 @@ export class Relay {
     const entry = this.hosts.find((h) => h.name === hostName);
     if (!entry) return Promise.reject(new Error(`no host ${hostName}`));
     return this.serial(async () => {
+      this.control({ op: 'kill', target: hostName });
       if (entry.link.kill) {
         entry.link.kill();
         // The exit is reported asynchronously; wait for it, then restart.
@@ -316,21 +334,114 @@ export class Relay {
 
   /** An input from outside the cluster (a client in this thread): kept for replay, then accepted. */
   inject(o: Extract<Outbound, { t: 'send' }>): void {
+    // An input that arrives while a round is out with the workers waits for the round to end, so
+    // every input falls between two rounds and a replay can put it back in the same place.
+    if (this.inRound) {
+      this.deferred.push(o);
+      return;
+    }
     this.syncWallTime();
-    this.inputs.push({ at: this.now, from: o.from, to: o.to, kind: o.kind, summary: o.summary, payload: o.payload });
+    const input: Input = {
+      at: this.now,
+      round: this.round,
+      from: o.from,
+      to: o.to,
+      kind: o.kind,
+      summary: o.summary,
+      payload: o.payload,
+    };
+    if (o.id !== undefined) input.id = o.id;
+    this.inputs.push(input);
     this.accept(o);
     this.wake?.();
   }
 
-  /** checkRoute, memoised: the answer depends only on (from, to, kind). */
-  private routes = new Map<string, ReturnType<typeof checkRoute>>();
+  private inRound = false;
+  private deferred: Extract<Outbound, { t: 'send' }>[] = [];
+
+  private flushDeferred(): void {
+    this.inRound = false;
+    const later = this.deferred.splice(0);
+    for (const o of later) this.inject(o);
+  }
+
+  private control(c: NonNullable<Input['control']>): void {
+    this.inputs.push({
+      at: this.now,
+      round: this.round,
+      from: '',
+      to: '',
+      kind: `@input.${c.op}`,
+      summary: '',
+      payload: null,
+      control: c,
+    });
+  }
+
+  /**
+   * Replays recorded inputs on this (freshly booted) relay at maximum speed, each at the round
+   * and time it originally fell, until simulated time `until` (inputs after it are not applied).
+   * Clients get their request ids moved past the replayed ones.
+   */
+  async replay(inputs: readonly Input[], until = Number.POSITIVE_INFINITY): Promise<void> {
+    let i = 0;
+    const apply = async (input: Input): Promise<void> => {
+      if (input.at > this.now) this.now = input.at;
+      const c = input.control;
+      if (!c) {
+        const o: Extract<Outbound, { t: 'send' }> = {
+          t: 'send',
+          from: input.from,
+          to: input.to,
+          kind: input.kind,
+          summary: input.summary,
+          payload: input.payload,
+        };
+        if (input.id !== undefined) {
+          o.id = input.id;
+          this.client(input.from).skipIds(input.id);
+        }
+        this.inject(o);
+      } else if (c.op === 'stop') await this.stopComponent(c.target);
+      else if (c.op === 'start') await this.startComponent(c.target);
+      else if (c.op === 'kill') await this.kill(c.target);
+      else if (c.op === 'step') await this.step();
+    };
+    for (;;) {
+      const next = inputs[i];
+      if (next && next.at <= until && next.round <= this.round) {
+        i++;
+        await apply(next);
+        continue;
+      }
+      // Deliver rounds up to the next input's time (an input never falls before a due message).
+      const limit = next && next.at <= until ? Math.min(next.at, until) : until;
+      const more = await this.serial(() => this.deliverRound(limit, false));
+      if (more) continue;
+      if (!next || next.at > until) break;
+      // Nothing due before the next input: the clock ran idle up to it.
+      i++;
+      await apply(next);
+    }
+    if (until !== Number.POSITIVE_INFINITY && until > this.now) this.now = until;
+  }
+
+  /** checkRoute, memoised by from, then to, then kind: the answer depends only on those. */
+  private routes = new Map<Address, Map<Address, Map<string, ReturnType<typeof checkRoute>>>>();
+  private routeCount = 0;
 
   private route(from: Address, to: Address, kind: string): ReturnType<typeof checkRoute> {
-    const key = `${from}\u0000${to}\u0000${kind}`;
-    let r = this.routes.get(key);
+    let byTo = this.routes.get(from);
+    if (!byTo) this.routes.set(from, (byTo = new Map()));
+    let byKind = byTo.get(to);
+    if (!byKind) byTo.set(to, (byKind = new Map()));
+    let r = byKind.get(kind);
     if (!r) {
       r = checkRoute(from, to, kind, this.edges);
-      if (this.routes.size < 50_000) this.routes.set(key, r);
+      if (this.routeCount < 50_000) {
+        byKind.set(kind, r);
+        this.routeCount++;
+      }
     }
     return r;
   }
@@ -434,90 +545,95 @@ export class Relay {
     if (!head || head.at > limit) return false;
     const t = head.at;
     this.now = Math.max(this.now, t);
-    const perHost = new Map<HostEntry, Envelope[]>();
-    const forClients: [Client, Envelope][] = [];
-    while (head && head.at === t) {
-      this.queue.pop();
-      const timerKey = head.kind === TIMER_KIND ? `${head.to}#${(head.payload as { timer: number }).timer}` : '';
-      if (timerKey && this.cancelled.has(timerKey)) {
-        this.cancelled.delete(timerKey);
-      } else {
-        if (this.stopped.has(head.to)) {
-          // Nobody is listening: timers die with the process, messages are refused.
-          if (head.kind !== TIMER_KIND && !head.kind.startsWith('@')) {
-            this.record(BUS.lost, head.from, head.to, `${head.kind} to ${head.to}: connection refused`, {
-              kind: head.kind,
-            });
-            if (head.id !== undefined) {
-              this.enqueue({
-                seq: ++this.seq,
-                sent: this.now,
-                at: this.now,
-                from: head.to,
-                to: head.from,
-                kind: BUS.refused,
-                re: head.id,
-                summary: 'connection refused',
-                payload: { reason: `dial ${head.to}: connect: connection refused` },
+    this.inRound = true;
+    try {
+      const perHost = new Map<HostEntry, Envelope[]>();
+      const forClients: [Client, Envelope][] = [];
+      while (head && head.at === t) {
+        this.queue.pop();
+        const timerKey = head.kind === TIMER_KIND ? `${head.to}#${(head.payload as { timer: number }).timer}` : '';
+        if (timerKey && this.cancelled.has(timerKey)) {
+          this.cancelled.delete(timerKey);
+        } else {
+          if (this.stopped.has(head.to)) {
+            // Nobody is listening: timers die with the process, messages are refused.
+            if (head.kind !== TIMER_KIND && !head.kind.startsWith('@')) {
+              this.record(BUS.lost, head.from, head.to, `${head.kind} to ${head.to}: connection refused`, {
+                kind: head.kind,
               });
+              if (head.id !== undefined) {
+                this.enqueue({
+                  seq: ++this.seq,
+                  sent: this.now,
+                  at: this.now,
+                  from: head.to,
+                  to: head.from,
+                  kind: BUS.refused,
+                  re: head.id,
+                  summary: 'connection refused',
+                  payload: { reason: `dial ${head.to}: connect: connection refused` },
+                });
+              }
             }
+            head = this.queue.peek();
+            continue;
           }
-          head = this.queue.peek();
-          continue;
+          if (!head.kind.startsWith('@')) {
+            this.trace.append(head);
+            this.stats.delivered++;
+          }
+          const entry = this.where.get(head.to);
+          if (entry) {
+            let b = perHost.get(entry);
+            if (!b) perHost.set(entry, (b = []));
+            b.push(head);
+          } else {
+            const c = this.clients.get(head.to);
+            if (c) forClients.push([c, head]);
+            else this.record(BUS.lost, head.from, head.to, `no component at ${head.to}`, { kind: head.kind });
+          }
+          if (single) break;
         }
-        if (!head.kind.startsWith('@')) {
-          this.trace.append(head);
-          this.stats.delivered++;
-        }
-        const entry = this.where.get(head.to);
-        if (entry) {
-          let b = perHost.get(entry);
-          if (!b) perHost.set(entry, (b = []));
-          b.push(head);
-        } else {
-          const c = this.clients.get(head.to);
-          if (c) forClients.push([c, head]);
-          else this.record(BUS.lost, head.from, head.to, `no component at ${head.to}`, { kind: head.kind });
-        }
-        if (single) break;
+        head = this.queue.peek();
       }
-      head = this.queue.peek();
-    }
-    this.round++;
-    this.stats.rounds++;
-    const round = this.round;
-    // Dead hosts come back before they are given work.
-    for (const entry of perHost.keys()) {
-      if (entry.dead) await this.restart(entry, 'worker exited', entry.name);
-    }
-    const acks = await Promise.all(
-      [...perHost.entries()].map(
-        ([entry, batch]) =>
-          new Promise<[HostEntry, Envelope[], Extract<FromHost, { t: 'ack' }>]>((resolve) => {
-            entry.onAck = (m) => {
-              entry.onAck = undefined;
-              resolve([entry, batch, m]);
-            };
-            entry.link.post({ t: 'deliver', round, now: this.now, batch });
-          }),
-      ),
-    );
-    for (const [c, env] of forClients) c.deliver(env);
-    for (const [entry, batch, ack] of acks) {
-      for (const o of ack.outputs) this.accept(o);
-      if (ack.crash) {
-        const { index, address, error } = ack.crash;
-        if (index < 0) {
-          for (const env of batch)
-            this.record(BUS.lost, env.from, env.to, `lost with ${entry.name}: ${env.kind}`, { seq: env.seq });
-        } else {
-          // The message that crashed it is consumed; the rest of its batch goes to the new instance.
-          for (const env of batch.slice(index + 1)) this.queue.push(env);
-        }
-        await this.restart(entry, error, address);
+      this.round++;
+      this.stats.rounds++;
+      const round = this.round;
+      // Dead hosts come back before they are given work.
+      for (const entry of perHost.keys()) {
+        if (entry.dead) await this.restart(entry, 'worker exited', entry.name);
       }
+      const acks = await Promise.all(
+        [...perHost.entries()].map(
+          ([entry, batch]) =>
+            new Promise<[HostEntry, Envelope[], Extract<FromHost, { t: 'ack' }>]>((resolve) => {
+              entry.onAck = (m) => {
+                entry.onAck = undefined;
+                resolve([entry, batch, m]);
+              };
+              entry.link.post({ t: 'deliver', round, now: this.now, batch });
+            }),
+        ),
+      );
+      for (const [c, env] of forClients) c.deliver(env);
+      for (const [entry, batch, ack] of acks) {
+        for (const o of ack.outputs) this.accept(o);
+        if (ack.crash) {
+          const { index, address, error } = ack.crash;
+          if (index < 0) {
+            for (const env of batch)
+              this.record(BUS.lost, env.from, env.to, `lost with ${entry.name}: ${env.kind}`, { seq: env.seq });
+          } else {
+            // The message that crashed it is consumed; the rest of its batch goes to the new instance.
+            for (const env of batch.slice(index + 1)) this.queue.push(env);
+          }
+          await this.restart(entry, error, address);
+        }
+      }
+      if (this.trace.last - this.lastCheckpoint >= this.checkpointEvery) this.checkpoint();
+    } finally {
+      this.flushDeferred();
     }
-    if (this.trace.last - this.lastCheckpoint >= this.checkpointEvery) this.checkpoint();
     return true;
   }
 
@@ -536,6 +652,7 @@ export class Relay {
   step(): Promise<Envelope | undefined> {
     return this.serial(async () => {
       const before = this.trace.last;
+      this.control({ op: 'step' });
       const ok = await this.deliverRound(Number.POSITIVE_INFINITY, true);
       if (!ok) return undefined;
       return this.trace.since(before, 1)[0];

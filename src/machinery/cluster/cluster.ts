@@ -30,11 +30,17 @@ export async function bootCluster(
   spawn: Spawn,
   registry: Registry,
   relayOptions: Partial<RelayOptions> = {},
+  /**
+   * `replaying`: the cluster is about to replay another run's inputs, which include kubeadm's
+   * add-on requests, so it does not send its own.
+   */
+  opts: { replaying?: boolean } = {},
 ): Promise<Cluster> {
   const relay = new Relay({ seed: config.seed ?? 1, ...relayOptions });
   const hosts = planHosts(config, Object.keys(registry));
   for (const plan of hosts) await relay.addHost(plan.name, () => spawn(plan), plan.specs);
   if (
+    !opts.replaying &&
     config.addons !== false &&
     registry['kube-apiserver'] &&
     registry['kube-controller-manager'] &&

@@ -26,6 +26,7 @@ import {
   type LogFilter,
   type RelayControl,
   relaySpeed,
+  type SavedSession,
   type Spawner,
   type SpeedChoice,
   type TraceRow,
@@ -38,6 +39,9 @@ export interface ClusterController {
   run(line: string, node?: string, stdin?: string): Promise<ConsoleReply>;
   cancelWatch(watch: number): void;
   inspect(target: InspectTarget): Promise<Inspection>;
+  session(): Promise<SavedSession>;
+  rewind(to: number): Promise<void>;
+  reset(): Promise<void>;
   kill(host: string): Promise<void>;
   fault(f: Fault): Promise<string>;
   dispose(): void;
@@ -49,7 +53,12 @@ function errorText(e: unknown): string {
   return String(e);
 }
 
-export function startCluster(store: AppStore, seed = 1, nodeWorkers?: number): ClusterController {
+export function startCluster(
+  store: AppStore,
+  seed = 1,
+  nodeWorkers?: number,
+  restore?: SavedSession,
+): ClusterController {
   const relayWorker = startRelayWorker();
   const relay = Comlink.wrap<RelayControl>(relayWorker);
   const workers = new Map<string, Worker>();
@@ -95,9 +104,12 @@ export function startCluster(store: AppStore, seed = 1, nodeWorkers?: number): C
   const { playing, speed } = store.getState();
   relay
     .boot(
-      nodeWorkers === undefined
-        ? { seed, speed: relaySpeed(playing, speed) }
-        : { seed, speed: relaySpeed(playing, speed), workers: nodeWorkers },
+      {
+        seed,
+        speed: relaySpeed(playing, speed),
+        ...(nodeWorkers === undefined ? {} : { workers: nodeWorkers }),
+        ...(restore ? { restore } : {}),
+      },
       Comlink.proxy(spawner),
       Comlink.proxy(onBatch),
       Comlink.proxy(onWatch),
@@ -121,6 +133,9 @@ export function startCluster(store: AppStore, seed = 1, nodeWorkers?: number): C
     },
     kill: (host) => relay.kill(host),
     inspect: (target) => relay.inspect(target),
+    session: () => relay.session(),
+    rewind: (to) => relay.rewind(to),
+    reset: () => relay.reset(),
     fault: (f) => relay.fault(f),
     dispose() {
       relay[Comlink.releaseProxy]();

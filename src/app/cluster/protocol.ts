@@ -9,6 +9,7 @@
  * constants only, and touches no global of either.
  */
 
+import type { Input } from '../../machinery/bus/relay.ts';
 import type { Fault } from '../../machinery/cluster/faults.ts';
 import type { World } from '../../machinery/view/world.ts';
 
@@ -151,6 +152,7 @@ export interface Batch {
   edgeCounts?: Record<string, number>;
   /** The cluster as etcd holds it, when etcd's revision moved. */
   world?: World;
+  timeline?: TimelineView;
 }
 
 /** The most trace records one batch carries; the page keeps about this many anyway. */
@@ -190,6 +192,34 @@ export interface BootOptions {
   speed: RelaySpeed;
   /** Worker nodes besides the control-plane node (a kind cluster's `workers`); 2 unless set. */
   workers?: number;
+  /** A saved session to come back to: its inputs are replayed on the new cluster up to its time. */
+  restore?: SavedSession;
+}
+
+/**
+ * What the page saves (in IndexedDB) to bring a cluster back after a reload: not the cluster's
+ * memory but how to get there again — the seed, the size and every input with the round it fell
+ * on. Replaying them on a fresh cluster gives the same cluster, message for message.
+ */
+export interface SavedSession {
+  version: 1;
+  seed: number;
+  workers: number;
+  inputs: Input[];
+  /** Simulated ms the session had reached. */
+  now: number;
+}
+
+/** Where the cluster is in its history, for the timeline. */
+export interface TimelineView {
+  /** The furthest simulated ms the recorded history reaches. */
+  head: number;
+  /** Inputs in the history (commands, faults, steps). */
+  inputs: number;
+  /** Set while a replay runs (the cluster is being rebuilt to a point in time). */
+  replaying: boolean;
+  /** Counts boots (a reset or a replay boots a new cluster); the page clears its views when it moves. */
+  generation: number;
 }
 
 /** The most worker nodes the page boots (a URL can ask for fewer or more, up to this). */
@@ -273,6 +303,15 @@ export interface RelayControl {
    */
   run(line: string, node?: string, stdin?: string): Promise<ConsoleReply>;
   cancelWatch(watch: number): Promise<void>;
+  /** The session as it stands, to save. */
+  session(): Promise<SavedSession>;
+  /**
+   * Rebuilds the cluster as it was at simulated ms `to` by replaying the recorded history on a
+   * fresh cluster, and pauses there. Running on (or any new input) forks the history at that point.
+   */
+  rewind(to: number): Promise<void>;
+  /** Throws the cluster away and boots a fresh one with no history. */
+  reset(): Promise<void>;
   /** Reads what the inspector shows, from the etcd replica and the trace: sends no message. */
   inspect(target: InspectTarget): Promise<Inspection>;
   /** Kills a host's worker; the relay records the crash and restarts it. */

@@ -2,6 +2,7 @@
 import type { ClusterController } from '../cluster/controller.ts';
 import type { Fault, Inspection, InspectTarget, SpeedChoice } from '../cluster/protocol.ts';
 import { applyLocale, type Locale, persistLocale } from '../i18n/index.ts';
+import { forgetSession } from './persist.ts';
 import { type AppStore, addCommand, commandDone, commandFailed, type Selection } from './store.ts';
 
 export interface Actions {
@@ -19,6 +20,10 @@ export interface Actions {
   setShellNode(node: string): void;
   select(selection: Selection | null): void;
   inspect(target: InspectTarget): Promise<Inspection>;
+  /** Rebuilds the cluster as it was at simulated ms `to`, paused there. */
+  rewind(to: number): Promise<void>;
+  /** A fresh cluster; the saved session is forgotten. */
+  reset(): Promise<void>;
 }
 
 /** How long "nothing queued" stays visible after an empty Step. */
@@ -84,6 +89,14 @@ export function createActions(store: AppStore, cluster: ClusterController): Acti
     },
     inspect(target) {
       return cluster.inspect(target);
+    },
+    async rewind(to) {
+      store.setState({ playing: false });
+      await cluster.rewind(to);
+    },
+    async reset() {
+      await forgetSession();
+      await cluster.reset();
     },
     clearLog() {
       store.setState((s) => ({ clearedThrough: s.rows.at(-1)?.n ?? s.clearedThrough }));

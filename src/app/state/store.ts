@@ -5,7 +5,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { EMPTY_WORLD, type World } from '../../machinery/view/world.ts';
-import type { Flow } from '../cluster/protocol.ts';
+import type { Flow, TimelineView } from '../cluster/protocol.ts';
 import {
   type Batch,
   type ClockView,
@@ -79,6 +79,9 @@ export interface AppState {
   selection: Selection | null;
   /** Which tab of the side panel is open. */
   sideTab: SideTab;
+  timeline: TimelineView;
+  /** Inputs being replayed to bring back the saved session (0 when booting fresh). */
+  restoring: number;
 }
 
 export type SideTab = 'inspector' | 'etcd' | 'events' | 'components';
@@ -131,6 +134,8 @@ export function createAppStore(locale: Locale): AppStore {
     shellNode: '',
     selection: null,
     sideTab: 'components',
+    timeline: { head: 0, inputs: 0, replaying: false, generation: 0 },
+    restoring: 0,
   }));
 }
 
@@ -139,6 +144,18 @@ export function applyBatch(s: AppState, b: Batch): Partial<AppState> {
   const patch: Partial<AppState> = { clock: b.clock };
   if (b.hosts) patch.hosts = b.hosts;
   if (b.world) patch.world = b.world;
+  if (b.timeline) {
+    patch.timeline = b.timeline;
+    // A new cluster booted (a reset or a replay): the old one's streams are gone.
+    if (b.timeline.generation !== s.timeline.generation && s.console.watches.length > 0) {
+      const ended = new Set(s.console.watches.map((w) => w.watch));
+      patch.console = {
+        ...s.console,
+        watches: [],
+        entries: s.console.entries.map((e) => (e.type === 'watch' && ended.has(e.watch) ? { ...e, ended: true } : e)),
+      };
+    }
+  }
   if (b.edgeCounts) patch.edgeCounts = b.edgeCounts;
   if (b.addresses) patch.addresses = b.addresses;
   if (b.kinds) patch.kinds = b.kinds;

@@ -191,26 +191,26 @@ export function Console() {
 
   return (
     <section className="panel console-panel" aria-labelledby={headingId}>
-      <div className="panel-head">
+      <div className="panel-head console-head">
         <h2 id={headingId}>{t.console.heading}</h2>
-      </div>
-      <p className="muted intro">{t.console.intro}</p>
-      <div className="console-target">
-        <label htmlFor={targetId}>{t.console.target}</label>
-        <select id={targetId} value={shellNode} onChange={(ev) => setShellNode(ev.target.value)}>
-          <option value="">{t.console.workstation}</option>
-          {nodeNames
-            .split('\n')
-            .filter((n) => n !== '')
-            .map((n) => (
-              <option key={n} value={n}>
-                {t.console.nodeShell(n)}
-              </option>
-            ))}
-        </select>
+        <div className="console-target">
+          <label htmlFor={targetId}>{t.console.target}</label>
+          <select id={targetId} value={shellNode} onChange={(ev) => setShellNode(ev.target.value)}>
+            <option value="">{t.console.workstation}</option>
+            {nodeNames
+              .split('\n')
+              .filter((n) => n !== '')
+              .map((n) => (
+                <option key={n} value={n}>
+                  {t.console.nodeShell(n)}
+                </option>
+              ))}
+          </select>
+        </div>
       </div>
       <details className="examples-box">
         <summary>{t.console.examples}</summary>
+        <p className="muted intro">{t.console.intro}</p>
         <div className="examples">
           {(shellNode === '' ? EXAMPLES : NODE_EXAMPLES).map((x) => (
             <button key={x} type="button" className="chip-btn mono" onClick={() => fill(x)}>
@@ -266,7 +266,7 @@ export function Console() {
           className="mono"
           type="text"
           value={line}
-          placeholder={t.console.placeholder}
+          placeholder={shellNode === '' ? t.console.placeholder : t.console.placeholderNode}
           autoComplete="off"
           autoCapitalize="off"
           spellCheck={false}

@@ -11,7 +11,8 @@ import type { KubectlCache, KubectlIO, WatchEvent } from '../kubectl/types.ts';
 
 export function kubectlIO(
   relay: Relay,
-  opts: { epoch?: number; cache?: KubectlCache; namespace?: string } = {},
+  /** `watchPrefix` names this session's watches (two sessions on one bus must not share names). */
+  opts: { epoch?: number; cache?: KubectlCache; namespace?: string; watchPrefix?: string } = {},
 ): KubectlIO {
   const client = relay.client('kubectl');
   const streams = new Map<string, { onEvent: (e: WatchEvent) => void; onClose?: (err?: unknown) => void }>();
@@ -35,7 +36,7 @@ export function kubectlIO(
       return r.payload;
     },
     watch(req, onEvent, onClose) {
-      const watchId = `kubectl-${++next}`;
+      const watchId = `${opts.watchPrefix ?? 'kubectl'}-${++next}`;
       const entry: { onEvent: (e: WatchEvent) => void; onClose?: (err?: unknown) => void } = { onEvent };
       if (onClose) entry.onClose = onClose;
       streams.set(watchId, entry);

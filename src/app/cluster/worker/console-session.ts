@@ -52,9 +52,11 @@ export class ConsoleSession {
     private onWatch: WatchCallback,
     private shell: NodeShellRunner,
     private nodeNames: () => string[],
+    /** Distinguishes this session's watches from those of sessions it replays (`console-2`). */
+    tag = 'console',
   ) {
-    this.etcdctl = new EtcdctlSession(relay, onWatch, () => ++this.nextStream);
-    this.io = kubectlIO(relay, { cache: this.cache });
+    this.etcdctl = new EtcdctlSession(relay, onWatch, () => ++this.nextStream, tag);
+    this.io = kubectlIO(relay, { cache: this.cache, watchPrefix: `kubectl-${tag}` });
   }
 
   /** Runs one console line; `node` is the node whose shell is selected, if any. */

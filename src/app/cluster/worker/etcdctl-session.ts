@@ -59,6 +59,8 @@ export class EtcdctlSession {
     private onWatch: WatchCallback,
     /** Numbers watches; a console that also streams other commands shares one sequence. */
     private number: () => number = () => ++this.nextWatch,
+    /** Names this session's watch streams (a replayed session's streams stay open in etcd). */
+    private streamPrefix = 'console',
   ) {
     this.client = relay.client('etcdctl');
     this.client.onMessage((env) => {
@@ -126,7 +128,7 @@ export class EtcdctlSession {
 
   private async watch(cmd: Extract<EtcdctlCommand, { verb: 'watch' }>): Promise<ConsoleReply> {
     const n = this.number();
-    const stream = `console-${n}`;
+    const stream = `${this.streamPrefix}-${n}`;
     // Registered before the request: catch-up events can arrive in the same round as the reply.
     const w: ActiveWatch = { stream, watchId: 0, prevKv: cmd.req.prev_kv === true, json: cmd.format === 'json' };
     this.watches.set(n, w);

@@ -59,6 +59,19 @@ export class HostLinks {
     return this.hosts;
   }
 
+  /** Generation numbers before the current cluster booted (a reset or a replay boots a new one). */
+  private bases = new Map<string, number>();
+
+  /**
+   * Forgets the hosts' views before a new cluster boots (after a reset, or to replay): worker
+   * generations keep counting, so late reports about the old workers are still recognised.
+   */
+  reset(): void {
+    for (const [host, g] of this.generations) this.bases.set(host, g);
+    this.views.clear();
+    this.changed = true;
+  }
+
   currentGeneration(host: string): number {
     return this.generations.get(host) ?? 0;
   }
@@ -68,7 +81,7 @@ export class HostLinks {
     // Reports about an older incarnation do not change what the current one is doing.
     if (!v || generation !== this.currentGeneration(host)) return;
     v.phase = phase;
-    v.restarts = generation - 1;
+    v.restarts = generation - 1 - (this.bases.get(host) ?? 0);
     this.changed = true;
   }
 

@@ -10,14 +10,14 @@
 import * as Comlink from 'comlink';
 import { registry } from '../../../../workers/registry.ts';
 import { DEFAULT_EPOCH } from '../../../machinery/api/time.ts';
-import type { Relay } from '../../../machinery/bus/relay.ts';
+import type { Input, Relay } from '../../../machinery/bus/relay.ts';
 import type { TraceRecord } from '../../../machinery/bus/trace.ts';
 import { bootCluster } from '../../../machinery/cluster/cluster.ts';
 import { applyFault } from '../../../machinery/cluster/faults.ts';
 import { type ClusterConfig, planHosts } from '../../../machinery/cluster/topology.ts';
 import { lastIptablesRuleset, type NodeShellEnv, runNodeShell } from '../../../machinery/nodeshell/index.ts';
 import { EtcdReplica } from '../../../machinery/view/replica.ts';
-import { worldOf } from '../../../machinery/view/world.ts';
+import { EMPTY_WORLD, worldOf } from '../../../machinery/view/world.ts';
 import {
   BATCH_MAX_FLOWS,
   BATCH_MAX_ROWS,
@@ -30,7 +30,12 @@ import {
   matchesFilter,
   NO_FILTER,
   type RelayControl,
+  type RelaySpeed,
+  type SavedSession,
+  type Spawner,
+  type TimelineView,
   type TraceRow,
+  type WatchCallback,
 } from '../protocol.ts';
 import { ConsoleSession } from './console-session.ts';
 import { HostLinks } from './host-links.ts';
@@ -80,6 +85,25 @@ class Pusher {
   private countsChanged = false;
   private worldRev = -1;
   private worldAt = 0;
+  private lastTimeline = '';
+  /** While a replay rebuilds the cluster, messages are not animated (they are history). */
+  quiet = false;
+
+  /** A new cluster booted: everything the page holds about the old one is stale. */
+  restart(): void {
+    this.rows = [];
+    this.skipped = 0;
+    this.reset = true;
+    this.count = 0;
+    this.addresses = new Set(['etcdctl']);
+    this.kinds.clear();
+    this.namesChanged = true;
+    this.flows.clear();
+    this.edgeCounts.clear();
+    this.countsChanged = true;
+    this.worldRev = -1;
+    this.worldAt = 0;
+  }
 
   constructor(private send: (b: Batch) => unknown) {}
 
@@ -87,7 +111,7 @@ class Pusher {
   add(r: TraceRecord): void {
     const x = row(r, ++this.count);
     const cls = flowClass(r.kind, r.from, r.to);
-    if (cls) {
+    if (cls && !this.quiet) {
       const key = `${r.from}>${r.to}>${cls}`;
       const f = this.flows.get(key);
       if (f) f.count++;
@@ -150,8 +174,15 @@ class Pusher {
       this.worldRev = replica.revision;
       this.worldAt = now;
       world = worldOf(replica, DEFAULT_EPOCH + (relay?.now ?? 0));
+    } else if (!replica && this.worldRev !== -2) {
+      this.worldRev = -2;
+      world = EMPTY_WORLD;
     }
+    const tl = timeline();
+    const tlKey = JSON.stringify(tl);
+    const timelineChanged = tlKey !== this.lastTimeline;
     if (
+      !timelineChanged &&
       this.rows.length === 0 &&
       !hosts &&
       !this.reset &&
@@ -171,6 +202,10 @@ class Pusher {
     if (this.reset) batch.reset = true;
     if (hosts) batch.hosts = hosts;
     if (world) batch.world = world;
+    if (timelineChanged) {
+      batch.timeline = tl;
+      this.lastTimeline = tlKey;
+    }
     if (this.flows.size > 0) {
       batch.flows = [...this.flows.values()];
       this.flows.clear();
@@ -200,64 +235,163 @@ class Pusher {
 
 let pusher: Pusher | undefined;
 
+/** The recorded history the timeline scrubs through, and how far it reaches. */
+let history: Input[] = [];
+let head = 0;
+/** Set after a rewind: the cluster stands at a past point and the history after it is kept. */
+let scrubbed = false;
+let replaying = false;
+let generation = 0;
+let config: ClusterConfig = { seed: 1, workers: 2 };
+let speed: RelaySpeed = { mode: 'paused' };
+let bootChain: Promise<unknown> = Promise.resolve();
+let page: { spawner: Spawner; onWatch: WatchCallback } | undefined;
+let stopTrace: (() => void) | undefined;
+
+function timeline(): TimelineView {
+  if (relay && !scrubbed && !replaying) {
+    history = relay.inputs;
+    head = Math.max(head, relay.now);
+  }
+  return { head, inputs: history.length, replaying, generation };
+}
+
+/** The run forks here: whatever the history held after this point is gone. */
+function fork(): void {
+  if (!scrubbed || !relay) return;
+  scrubbed = false;
+  history = relay.inputs;
+  head = relay.now;
+}
+
+/**
+ * Boots a cluster (after shutting down the current one), optionally replaying inputs on it up to
+ * simulated ms `until` at maximum speed, then runs it at the current speed.
+ */
+async function start(replay?: { inputs: readonly Input[]; until: number }): Promise<void> {
+  const p = need(page);
+  const l = need(links);
+  const push = need(pusher);
+  if (relay) {
+    const old = relay;
+    relay = undefined;
+    replica?.dispose();
+    replica = undefined;
+    session = undefined;
+    stopTrace?.();
+    await old.shutdown();
+  }
+  generation++;
+  l.reset();
+  l.plan(planHosts(config, Object.keys(registry)));
+  push.restart();
+  replaying = replay !== undefined;
+  const cluster = await bootCluster(config, (plan) => l.link(plan), registry, {}, { replaying: replaying });
+  const r = cluster.relay;
+  relay = r;
+  for (const rec of r.trace.since(-1)) push.add(rec);
+  stopTrace = r.trace.subscribe((rec) => push.add(rec)) as (() => void) | undefined;
+  replica = new EtcdReplica(r);
+  const epoch = DEFAULT_EPOCH;
+  session = new ConsoleSession(
+    r,
+    p.onWatch,
+    async (node, argv) => {
+      const crictl = r.client(`crictl@${node}`);
+      const env: NodeShellEnv = {
+        node,
+        epoch,
+        now: () => epoch + r.now,
+        cri: async (method, payload) =>
+          (await crictl.request(`containerd@${node}`, method, payload, `crictl ${method.replace(/^cri\./, '')}`))
+            .payload,
+        iptablesRestoreInput: () => lastIptablesRuleset(r.trace, node),
+        nodes: () =>
+          replica
+            ? worldOf(replica, epoch + r.now).nodes.map((n) => ({
+                name: n.name,
+                ip: n.internalIP,
+                podCIDR: n.podCIDR,
+              }))
+            : [],
+      };
+      return runNodeShell(argv, env);
+    },
+    () => (replica ? worldOf(replica, epoch + r.now).nodes.map((n) => n.name) : []),
+    `console-${generation}`,
+  );
+  if (replay) {
+    push.quiet = true;
+    try {
+      await r.replay(replay.inputs, replay.until);
+    } finally {
+      push.quiet = false;
+      replaying = false;
+    }
+  }
+  r.setSpeed(speed);
+  r.start();
+}
+
+/** Runs boots one after another: a rewind asked for during a replay waits for it. */
+function serially(fn: () => Promise<void>): Promise<void> {
+  const run = bootChain.then(fn, fn);
+  bootChain = run.catch(() => undefined);
+  return run;
+}
+
 const api: RelayControl = {
   async boot(options, spawner, onBatch, onWatch): Promise<BootResult> {
-    if (relay) throw new Error('the cluster has already booted');
-    // A kind cluster with two workers: a control plane that runs the system pods, and nodes for yours.
-    const config: ClusterConfig = { seed: options.seed, workers: options.workers ?? 2 };
+    if (page) throw new Error('the cluster has already booted');
+    page = { spawner, onWatch };
+    config = { seed: options.seed, workers: options.workers ?? 2 };
+    speed = options.speed;
     links = new HostLinks(spawner);
-    links.plan(planHosts(config, Object.keys(registry)));
     const p = new Pusher(onBatch);
     pusher = p;
-    const timer = setInterval(() => p.flush(), FLUSH_MS);
-    let cluster: Awaited<ReturnType<typeof bootCluster>>;
-    try {
-      const l = links;
-      cluster = await bootCluster(config, (plan) => l.link(plan), registry);
-    } catch (e) {
-      p.flush();
-      clearInterval(timer);
-      throw e;
-    }
-    relay = cluster.relay;
-    for (const r of relay.trace.since(-1)) p.add(r);
-    relay.trace.subscribe((r) => p.add(r));
-    replica = new EtcdReplica(relay);
-    const r = relay;
-    const epoch = DEFAULT_EPOCH;
-    session = new ConsoleSession(
-      relay,
-      onWatch,
-      async (node, argv) => {
-        const crictl = r.client(`crictl@${node}`);
-        const env: NodeShellEnv = {
-          node,
-          epoch,
-          now: () => epoch + r.now,
-          cri: async (method, payload) =>
-            (await crictl.request(`containerd@${node}`, method, payload, `crictl ${method.replace(/^cri\./, '')}`))
-              .payload,
-          iptablesRestoreInput: () => lastIptablesRuleset(r.trace, node),
-          nodes: () =>
-            replica
-              ? worldOf(replica, epoch + r.now).nodes.map((n) => ({
-                  name: n.name,
-                  ip: n.internalIP,
-                  podCIDR: n.podCIDR,
-                }))
-              : [],
-        };
-        return runNodeShell(argv, env);
-      },
-      () => (replica ? worldOf(replica, DEFAULT_EPOCH + r.now).nodes.map((n) => n.name) : []),
-    );
-    relay.setSpeed(options.speed);
-    relay.start();
-    return { hosts: links.hosts };
+    setInterval(() => p.flush(), FLUSH_MS);
+    const saved = options.restore;
+    if (saved && saved.seed === config.seed && saved.workers === config.workers) {
+      await serially(() => start({ inputs: saved.inputs, until: saved.now }));
+    } else await serially(() => start());
+    return { hosts: need(links).hosts };
   },
 
-  setSpeed(speed) {
-    need(relay).setSpeed(speed);
+  async session(): Promise<SavedSession> {
+    const r = need(relay);
+    return { version: 1, seed: config.seed ?? 1, workers: config.workers ?? 2, inputs: [...r.inputs], now: r.now };
+  },
+
+  rewind(to) {
+    return serially(async () => {
+      timeline();
+      const frozen = history;
+      const until = Math.max(0, Math.min(to, head));
+      const past = speed;
+      speed = { mode: 'paused' };
+      try {
+        await start({ inputs: frozen, until });
+      } finally {
+        speed = past.mode === 'paused' ? past : { mode: 'paused' };
+      }
+      history = frozen;
+      scrubbed = true;
+    });
+  },
+
+  reset() {
+    return serially(async () => {
+      history = [];
+      head = 0;
+      scrubbed = false;
+      await start();
+    });
+  },
+
+  setSpeed(next) {
+    speed = next;
+    if (next.mode !== 'paused') fork();
+    need(relay).setSpeed(next);
   },
 
   setLogFilter(filter) {
@@ -265,11 +399,13 @@ const api: RelayControl = {
   },
 
   async step() {
+    fork();
     const env = await need(relay).step();
     return env ? row(env, 0) : null;
   },
 
   run(line, node, stdin) {
+    fork();
     return need(session).run(line, node, stdin);
   },
 
@@ -282,10 +418,12 @@ const api: RelayControl = {
   },
 
   kill(host) {
+    fork();
     return need(relay).kill(host);
   },
 
   async fault(f) {
+    fork();
     const r = need(relay);
     const what = await applyFault(r, f);
     links?.setStopped((a) => r.isStopped(a));

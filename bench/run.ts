@@ -2,8 +2,10 @@
  * `npm run bench`: every benchmark, one JSON line each on stdout, also written to
  * bench/results/latest.jsonl. Progress goes to stderr. See bench/README.md.
  *
- *   npm run bench [-- --only etcd,core,node,browser] [--quick] [--browser-relay page]
- *                    [--workers 2] [--clients 4] [--inflight 64]
+ *   npm run bench [-- --only etcd,api,core,node,browser,workloads,proxy,ui] [--quick] [--browser-relay page]
+ *                    [--workers 2] [--clients 4] [--inflight 64] [--ui-profile] [--ui-parts size,load,fps10,fps100]
+ *
+ * Sections can also be named without --only: `npm run bench -- ui`.
  *
  * --quick shortens every window (for trying changes; numbers are noisier). --browser-relay page runs
  * the browser relay and forwarder on the page's main thread instead of a dedicated worker.
@@ -12,13 +14,16 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { apiBench } from './api.ts';
+import { type ApiBenchResult, apiBench } from './api.ts';
+import { UI_PARTS, type UiPart, uiBench } from './browser-ui.ts';
 import { DEFAULT_ETCD as ETCD, etcdBench, NAMESPACES, PODS_PER_NS } from './etcd.ts';
 import { DEFAULT_LAYOUT, type FlowLayout, flowCount } from './lib/flows.ts';
 import { best, DEFAULT_PAIR, median, type PairOptions } from './lib/pair.ts';
+import { DEFAULT_PROXY, proxyBench } from './proxy.ts';
 import { browserRelayBench } from './relay-browser.ts';
 import { relayCoreBench } from './relay-core.ts';
 import { nodeRelayBench } from './relay-node.ts';
+import { workloadsBench } from './workloads.ts';
 
 interface Line {
   name: string;
@@ -29,6 +34,7 @@ interface Line {
   ratio?: number;
   skipped?: true;
   reason?: string;
+  note?: string;
 }
 
 const args = process.argv.slice(2);
@@ -37,7 +43,10 @@ function flag(name: string): string | undefined {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 }
-const only = flag('--only')?.split(',');
+/** Flags followed by a value; any other bare word names a section (`npm run bench -- ui`). */
+const VALUE_FLAGS = new Set(['--only', '--browser-relay', '--workers', '--clients', '--inflight', '--ui-parts']);
+const named = args.filter((a, i) => !a.startsWith('--') && !VALUE_FLAGS.has(args[i - 1] ?? ''));
+const only = flag('--only')?.split(',') ?? (named.length > 0 ? named : undefined);
 const want = (s: string) => !only || only.includes(s);
 const LAYOUT: FlowLayout = {
   workers: Number(flag('--workers') ?? DEFAULT_LAYOUT.workers),
@@ -107,16 +116,48 @@ async function main(): Promise<void> {
   }
 
   if (want('api')) {
-    log('api: kube-apiserver and etcd through the relay at maximum speed, in-process');
     const o = quick
-      ? { objects: 2_000, inflight: 200, watchers: 100, watchWrites: 200 }
+      ? { objects: 2_000, inflight: 500, watchers: 100, watchWrites: 200 }
       : { objects: 10_000, inflight: 500, watchers: 100, watchWrites: 1_000 };
-    await apiBench({ ...o, objects: 500, watchWrites: 50 }); // warm-up
-    const r = await apiBench(o);
-    emit({ name: 'api.create', value: r.creates, unit: 'write/s' });
-    emit({ name: 'api.get', value: r.gets, unit: 'op/s' });
-    emit({ name: 'api.list100', value: r.lists, unit: 'op/s' });
-    emit({ name: 'api.watch.fanout100', value: r.watchEvents, unit: 'event/s' });
+    const reps = quick ? 2 : 3;
+    log(
+      `api: kube-apiserver and etcd through the relay at maximum speed; ${o.objects} creates then ${o.objects} updates, ${o.inflight} in flight, ${reps} reps`,
+    );
+    const runs: ApiBenchResult[] = [];
+    await apiBench({ ...o, objects: 1_000, watchWrites: 50 }); // warm-up
+    for (let i = 0; i < reps; i++) runs.push(await apiBench(o));
+    const col = (k: keyof ApiBenchResult, rs: ApiBenchResult[]) => rs.map((r) => r[k]);
+    for (const k of ['writes', 'creates', 'updates', 'writesPerCpuSecond'] as const)
+      log(`api in-process ${k}: ${col(k, runs).map(Math.round).join(' ')}`);
+    const writes = best(col('writes', runs));
+    emit({ name: 'api.write', value: writes, unit: 'write/s' });
+    emit({ name: 'api.create', value: best(col('creates', runs)), unit: 'write/s' });
+    emit({ name: 'api.update', value: best(col('updates', runs)), unit: 'write/s' });
+    emit({ name: 'api.write.cpu', value: best(col('writesPerCpuSecond', runs)), unit: 'write/cpu-s' });
+    emit({ name: 'api.write.records', value: median(col('recordsPerWrite', runs)), unit: 'record/write' });
+    emit({ name: 'api.get', value: best(col('gets', runs)), unit: 'op/s' });
+    emit({ name: 'api.list100', value: best(col('lists', runs)), unit: 'op/s' });
+    emit({ name: 'api.watch.fanout100', value: best(col('watchEvents', runs)), unit: 'event/s' });
+
+    log('api: the same writes with etcd and kube-apiserver in worker_threads, as npm run serve places them');
+    const t: ApiBenchResult[] = [];
+    const ot = { ...o, watchers: 0 };
+    await apiBench({ ...ot, objects: 1_000 }, 'threads'); // warm-up
+    for (let i = 0; i < reps; i++) t.push(await apiBench(ot, 'threads'));
+    for (const k of ['writes', 'creates', 'updates', 'writesPerCpuSecond'] as const)
+      log(`api threads ${k}: ${col(k, t).map(Math.round).join(' ')}`);
+    const tw = best(col('writes', t));
+    emit({
+      name: 'api.threads.write',
+      value: tw,
+      unit: 'write/s',
+      baseline: writes,
+      baselineName: 'api.write',
+      ratio: tw / writes,
+    });
+    emit({ name: 'api.threads.create', value: best(col('creates', t)), unit: 'write/s' });
+    emit({ name: 'api.threads.update', value: best(col('updates', t)), unit: 'write/s' });
+    emit({ name: 'api.threads.write.cpu', value: best(col('writesPerCpuSecond', t)), unit: 'write/cpu-s' });
   }
 
   if (want('core')) {
@@ -148,6 +189,26 @@ async function main(): Promise<void> {
     } else {
       throw new Error(`chromium benchmark failed: ${o.reason}`);
     }
+  }
+
+  if (want('workloads')) {
+    log('workloads: a Deployment to all replicas Running, ours and @ngrok/webernetes, one process per run');
+    for (const l of await workloadsBench({ quick, log: (s) => log(s) })) emit(l);
+  }
+
+  if (want('proxy')) {
+    log('proxy: kube-proxy iptables-restore input for 1,000 and 10,000 services × 10 endpoints, beside the kernel');
+    const o = quick ? { ...DEFAULT_PROXY, sizes: [1_000], reps: 3, warmups: 4, kernelReps: () => 2 } : DEFAULT_PROXY;
+    for (const l of proxyBench({ ...o, log })) emit(l);
+  }
+
+  if (want('ui')) {
+    log('ui: the app in Chromium: initial JS, time to interactive, fps with packets at 10 and 100 nodes');
+    const parts = flag('--ui-parts')
+      ?.split(',')
+      .filter((p): p is UiPart => (UI_PARTS as string[]).includes(p));
+    const o = { quick, log, profile: args.includes('--ui-profile'), ...(parts ? { parts } : {}) };
+    for (const l of await uiBench(o)) emit(l);
   }
 
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });

@@ -16,7 +16,7 @@ applyLocale(locale);
 const store = createAppStore(locale);
 
 // `?workers=N` boots a bigger (or smaller) cluster, `?seed=N` another seed (for demos and
-// benchmarks), `?fresh` ignores the saved session.
+// benchmarks), `?proxy=ipvs` runs kube-proxy in IPVS mode, `?fresh` ignores the saved session.
 const params = new URLSearchParams(location.search);
 const workersParam = Number(params.get('workers'));
 const seedParam = Number(params.get('seed'));
@@ -36,7 +36,8 @@ async function main(): Promise<void> {
   const restore = saved && saved.seed === seed && saved.workers === workers ? saved : undefined;
   if (restore) store.setState({ restoring: restore.inputs.length });
   // The cluster is started once per page, outside React, so StrictMode's double effects can't boot it twice.
-  const cluster = startCluster(store, seed, workers, restore);
+  const proxyMode = params.get('proxy') === 'ipvs' ? 'ipvs' : undefined;
+  const cluster = startCluster(store, seed, workers, restore, proxyMode);
   autosave(store, cluster);
   const actions = createActions(store, cluster);
   createRoot(root as HTMLElement).render(

@@ -7,6 +7,8 @@ export interface ServeArgs {
   workers: number;
   config?: string;
   only?: 'etcd';
+  /** kube-proxy mode (`--proxy-mode`, as kube-proxy's flag); overrides a kind config's networking.kubeProxyMode. */
+  proxyMode?: 'iptables' | 'ipvs';
 }
 
 export class ArgError extends Error {}
@@ -59,6 +61,12 @@ export function parseServeArgs(argv: string[]): ServeArgs {
         const v = value();
         if (v !== 'etcd') throw new ArgError(`--only supports "etcd", got "${v}"`);
         a.only = 'etcd';
+        break;
+      }
+      case '--proxy-mode': {
+        const v = value();
+        if (v !== 'iptables' && v !== 'ipvs') throw new ArgError(`--proxy-mode must be iptables or ipvs, got "${v}"`);
+        a.proxyMode = v;
         break;
       }
       default:

@@ -2,10 +2,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { iptablesSave } from '../../workers/kube-proxy/iptables.ts';
 import type { SyncNote } from '../../workers/kube-proxy/kube-proxy.ts';
+import { type NodeTool, nodeToolOutput } from '../../workers/kube-proxy/node-views.ts';
 import { latestSchedulingDecision } from '../../workers/kube-scheduler/decisions.ts';
 import type { Relay } from '../machinery/bus/relay.ts';
 import type { Cluster } from '../machinery/cluster/cluster.ts';
 import { applyFault, type Fault, FaultError, parseState } from '../machinery/cluster/faults.ts';
+import { handlePacketDebug } from './debug-packet.ts';
 import { readBody, sendJson, sendText } from './http.ts';
 
 export async function handleDebug(
@@ -130,6 +132,18 @@ export async function handleDebug(
       return true;
     }
     sendText(res, 200, iptablesSave(last.ruleset, { date: epochOf(relay) + relay.now }));
+    return true;
+  }
+  // IPVS mode's tools on a node: `ipvsadm -Ln` (`?stats` for --stats), `ipset list`, `ip addr show kube-ipvs0`.
+  const ipvsTool = /^\/debug\/nodes\/([^/]+)\/(ipvsadm|ipset|kube-ipvs0)$/.exec(path);
+  if (ipvsTool && req.method === 'GET') {
+    const tool = ipvsTool[2] === 'ipvsadm' && url.searchParams.has('stats') ? 'ipvsadm-stats' : ipvsTool[2];
+    const out = nodeToolOutput(relay.trace.since(-1), decodeURIComponent(ipvsTool[1] ?? ''), tool as NodeTool);
+    sendText(res, out.status, out.text);
+    return true;
+  }
+  if (path === '/debug/packet' && req.method === 'POST') {
+    await handlePacketDebug(relay, req, res);
     return true;
   }
   const fault = /^\/debug\/(?:nodes\/([^/]+)(\/kubelet)?|components\/([^/]+))$/.exec(path);

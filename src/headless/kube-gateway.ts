@@ -4,10 +4,11 @@
  * HTTP into a bus message from `kubectl` (the user) and the reply back into HTTP. Watches stream
  * chunked JSON lines, one watch event per line.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { apiKind, apiSummary, isWatch } from '../machinery/api/request-info.ts';
 import type { ApiRequest, ApiResponse, HttpMethod, WatchEventWire } from '../machinery/api/types.ts';
 import type { Client, Relay } from '../machinery/bus/relay.ts';
+import { serveUpgrade } from './exec-stream.ts';
 import { BodyTooLarge, readBody, sendText } from './http.ts';
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
@@ -57,7 +58,24 @@ export class KubeGateway {
     );
   }
 
+  private hooked = new WeakSet<Server>();
+
+  /**
+   * kubectl exec upgrades its connection to a WebSocket (exec-stream.ts), which Node's HTTP server
+   * hands to its `upgrade` listeners. The listener is attached on the first request through the
+   * gateway: kubectl always reads the pod before it asks for an exec.
+   */
+  private hookUpgrades(req: IncomingMessage): void {
+    const server = (req.socket as unknown as { server?: Server }).server;
+    if (!server || this.hooked.has(server)) return;
+    this.hooked.add(server);
+    server.on('upgrade', (r: IncomingMessage, socket) => {
+      serveUpgrade(this.client, r, socket).catch(() => socket.destroy());
+    });
+  }
+
   async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    this.hookUpgrades(req);
     if (!METHODS.has(req.method ?? '')) {
       sendText(res, 405, `405: method ${req.method ?? ''} is not allowed\n`);
       return;

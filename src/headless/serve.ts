@@ -4,7 +4,7 @@
  * SIGINT or SIGTERM.
  *
  *   npm run serve -- [--port 6443] [--etcd-port 2379] [--seed N] [--speed max|<factor>]
- *                    [--nodes N | --config kind.yaml] [--only etcd]
+ *                    [--nodes N | --config kind.yaml] [--only etcd] [--proxy-mode iptables|ipvs]
  */
 
 import { readFileSync } from 'node:fs';
@@ -48,6 +48,7 @@ async function main(): Promise<void> {
       seed: args.seed,
       epoch,
       ...(args.only ? { only: args.only } : {}),
+      ...(args.proxyMode ? { proxyMode: args.proxyMode } : {}),
     },
     (plan) => threadLink(plan.name),
     registry,

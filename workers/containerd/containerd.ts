@@ -7,13 +7,21 @@
  *
  * Requests: cri.RunPodSandbox, cri.StopPodSandbox, cri.RemovePodSandbox, cri.PullImage,
  * cri.ListImages, cri.CreateContainer, cri.StartContainer, cri.StopContainer, cri.RemoveContainer,
- * cri.ListContainers, cri.ListPodSandbox, cri.probe, cri.logs. Each is answered with `<kind>.result`
- * carrying `{ ok }` or `{ error: { code, message } }`.
+ * cri.ListContainers, cri.ListPodSandbox, cri.probe, cri.logs, cri.ExecSync. Each is answered with
+ * `<kind>.result` carrying `{ ok }` or `{ error: { code, message } }`.
+ *
+ * The pods' network namespaces are here too: an exec'd command's packets meet the node's rules and
+ * travel to CoreDNS or to the destination node's runtime (netstack.ts), which answers for the
+ * sandboxes it runs.
  */
 import type { ComponentSpec, Envelope } from '../../src/machinery/bus/protocol.ts';
+import { type DnsConfig, NODE_RESOLV } from '../../src/machinery/net/dns.ts';
+import { kernelOf } from '../../src/machinery/net/kernel.ts';
 import type { Component, Context } from '../../src/machinery/runtime/component.ts';
 import { intToIp, parseCIDR } from '../kube-apiserver/allocator.ts';
+import { type ExecTarget, execInContainer, OciError } from './exec.ts';
 import { type Behaviour, behaviourOf, type ImageInfo, lookupImage, normalizeImage, pullDuration } from './images.ts';
+import { NodeNet } from './netstack.ts';
 
 export interface ContainerdConfig {
   node: string;
@@ -32,6 +40,11 @@ interface Sandbox {
   state: 'SANDBOX_READY' | 'SANDBOX_NOTREADY';
   createdAt: number;
   hostNetwork: boolean;
+  /** PodSandboxConfig: hostname, DNS config (written to /etc/resolv.conf), the kubelet's hosts entries. */
+  hostname: string;
+  subdomain?: string;
+  dns: DnsConfig;
+  hostAliases: { ip: string; hostnames: string[] }[];
 }
 
 export interface ContainerRecord {
@@ -53,6 +66,8 @@ export interface ContainerRecord {
   memoryLimit: number;
   logs: string[];
   timer?: number;
+  /** ContainerConfig.envs. */
+  envs: { key: string; value: string }[];
 }
 
 export interface CriReply<T> {
@@ -70,6 +85,7 @@ export class Containerd implements Component {
   private ipSize: number;
   private nextIP = 2;
   private usedIPs = new Set<string>();
+  private net!: NodeNet;
 
   constructor(readonly config: ContainerdConfig) {
     const c = parseCIDR(config.podCIDR);
@@ -79,6 +95,14 @@ export class Containerd implements Component {
 
   start(ctx: Context): void {
     this.ctx = ctx;
+    this.net = new NodeNet({
+      ctx,
+      node: this.config.node,
+      nodeIP: this.config.nodeIP,
+      podCIDR: this.config.podCIDR,
+      kernel: kernelOf(this.config),
+      endpoints: (ip) => this.endpointsAt(ip),
+    });
     // kind's node image ships the pause image and the control-plane images pre-loaded.
     for (const ref of [
       'registry.k8s.io/pause:3.10',
@@ -116,7 +140,10 @@ export class Containerd implements Component {
 
   receive(env: Envelope): void | Promise<void> {
     const p = env.payload as Record<string, unknown>;
+    if (this.net.receive(env)) return;
     switch (env.kind) {
+      case 'cri.ExecSync':
+        return this.execSync(env, p);
       case 'cri.RunPodSandbox':
         return this.runPodSandbox(env, p);
       case 'cri.StopPodSandbox': {
@@ -197,8 +224,61 @@ export class Containerd implements Component {
   }
 
   describe(c: ContainerRecord): Record<string, unknown> {
-    const { timer: _t, behaviour: _b, logs: _l, ...rest } = c;
+    const { timer: _t, behaviour: _b, logs: _l, envs: _e, ...rest } = c;
     return rest;
+  }
+
+  /** The ready sandboxes with this address, and their containers (the pod network's view). */
+  private endpointsAt(ip: string) {
+    const out = [];
+    for (const sb of this.sandboxes.values()) {
+      if (sb.ip !== ip) continue;
+      const containers = [...this.containers.values()]
+        .filter((c) => c.sandboxId === sb.id)
+        .map((c) => ({ running: c.state === 'CONTAINER_RUNNING', startedAt: c.startedAt, behaviour: c.behaviour }));
+      out.push({
+        ip,
+        hostNetwork: sb.hostNetwork,
+        ready: sb.state === 'SANDBOX_READY',
+        hostname: sb.hostname,
+        containers,
+      });
+    }
+    return out;
+  }
+
+  /**
+   * ExecSync: runs a command in a running container and answers with its output and exit code.
+   * A binary the image does not have fails to start, as containerd reports it (the exec's id in
+   * the message is its random 64-hex id).
+   */
+  private async execSync(env: Envelope, p: Record<string, unknown>): Promise<void> {
+    const c = this.containers.get(String(p.containerId));
+    const cmd = (p.cmd as string[] | undefined) ?? [];
+    if (c?.state !== 'CONTAINER_RUNNING') {
+      this.fail(env, 'NotFound', `container ${String(p.containerId)} is not in running state`);
+      return;
+    }
+    const sb = this.sandboxes.get(c.sandboxId) as Sandbox;
+    const target: ExecTarget = {
+      repo: normalizeImage(c.image).repo,
+      hostname: sb.hostname,
+      namespace: sb.namespace,
+      podIP: sb.ip,
+      hostNetwork: sb.hostNetwork,
+      dns: sb.dns,
+      envs: c.envs,
+      hostAliases: sb.hostAliases,
+    };
+    if (sb.subdomain) target.subdomain = sb.subdomain;
+    const execId = this.id();
+    try {
+      const r = await execInContainer(cmd, target, this.net.netFor(sb.ip, sb.hostNetwork, sb.dns.nameservers));
+      this.ok(env, r, `exec ${cmd.join(' ')}: exit ${r.exitCode}`);
+    } catch (e) {
+      if (!(e instanceof OciError)) throw e;
+      this.fail(env, 'Unknown', `failed to exec in container: failed to start exec "${execId}": ${e.message}`);
+    }
   }
 
   private async runPodSandbox(env: Envelope, p: Record<string, unknown>): Promise<void> {
@@ -237,7 +317,11 @@ export class Containerd implements Component {
       state: 'SANDBOX_READY',
       createdAt: this.ctx.now(),
       hostNetwork,
+      hostname: String(p.hostname ?? p.name),
+      dns: (p.dnsConfig as DnsConfig | undefined) ?? structuredClone(NODE_RESOLV),
+      hostAliases: (p.hostAliases as Sandbox['hostAliases'] | undefined) ?? [],
     };
+    if (typeof p.subdomain === 'string' && p.subdomain) sb.subdomain = p.subdomain;
     this.sandboxes.set(sb.id, sb);
     this.ok(env, { sandboxId: sb.id, ip }, `sandbox ${sb.id.slice(0, 13)} ip ${ip}`);
   }
@@ -300,6 +384,7 @@ export class Containerd implements Component {
       behaviour: behaviourOf(img, (p.command as string[] | undefined) ?? [], (p.args as string[] | undefined) ?? []),
       memoryLimit: Number(p.memoryLimit ?? 0),
       logs: [],
+      envs: (p.envs as ContainerRecord['envs'] | undefined) ?? [],
     };
     this.containers.set(c.id, c);
     this.ok(env, { containerId: c.id }, `created ${c.name} ${c.id.slice(0, 13)}`);

@@ -171,9 +171,13 @@ function deleteSize(r: DeleteRangeRequest): number {
   return bytesField(r.key) + bytesField(r.range_end) + boolField(r.prev_kv);
 }
 
+/** A member of a oneof: written when set, even when it is zero. */
+function oneofInt(n: number | undefined): number {
+  return n === undefined ? 0 : 1 + varintSize(n);
+}
+
 function compareSize(c: Compare): number {
   // target_union is a oneof: a member that is set is written even when it is zero.
-  const oneofInt = (n: number | undefined) => (n === undefined ? 0 : 1 + varintSize(n));
   return (
     enumField(c.result, COMPARE_RESULTS) +
     enumField(c.target, COMPARE_TARGETS) +
@@ -489,8 +493,9 @@ export class Etcd implements Component {
     for (const ws of this.streams.values()) {
       for (const w of ws.watchers.values()) {
         if (rev < w.minRev) continue;
-        const mine = events.filter((ev) => inWatch(w, ev.kv.key));
-        if (mine.length > 0) this.emit(w, rev, mine);
+        let mine: WatchEvent[] | undefined;
+        for (const ev of events) if (inWatch(w, ev.kv.key)) (mine ??= []).push(ev);
+        if (mine) this.emit(w, rev, mine);
       }
     }
   }

@@ -581,8 +581,14 @@ function checkTxnRequest(r: TxnRequest, maxTxnOps: number): void {
 export function checkTxn(r: TxnRequest): void {
   checkTxnRequest(r, MAX_TXN_OPS);
   // Overlaps are checked after the whole request, to avoid quadratic work on bad requests.
-  checkIntervals(r.success ?? []);
-  checkIntervals(r.failure ?? []);
+  if (mayOverlap(r.success)) checkIntervals(r.success ?? []);
+  if (mayOverlap(r.failure)) checkIntervals(r.failure ?? []);
+}
+
+/** One op that is not a nested txn cannot overlap itself (most txns: a put, or a range). */
+function mayOverlap(reqs: RequestOp[] | undefined): boolean {
+  if (!reqs || reqs.length === 0) return false;
+  return reqs.length > 1 || 'request_txn' in (reqs[0] as RequestOp);
 }
 
 interface Interval {

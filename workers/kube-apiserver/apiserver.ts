@@ -100,12 +100,33 @@ function hasStatus(info: ResourceInfo): boolean {
 /** Resources whose spec changes bump metadata.generation. */
 const GENERATION = new Set(['deployments', 'replicasets', 'daemonsets', 'statefulsets', 'jobs', 'cronjobs']);
 
+/** One stage of the handler chain a request went through (authentication, admission, storage, …). */
+interface PipelineStage {
+  stage: string;
+  /** Simulated ms when the stage ran. */
+  at: number;
+  detail: string;
+}
+
 interface Identity {
   user: string;
   groups: string[];
 }
 
-function identityOf(address: string): Identity {
+/** Identities by caller address (every request asks; the answer never changes). */
+const identities = new Map<string, Identity & { text: string }>();
+
+function identityOf(address: string): Identity & { text: string } {
+  let id = identities.get(address);
+  if (!id) {
+    const who = identityFor(address);
+    id = { ...who, text: `user "${who.user}" (groups ${who.groups.join(', ')})` };
+    if (identities.size < 10_000) identities.set(address, id);
+  }
+  return id;
+}
+
+function identityFor(address: string): Identity {
   const at = address.indexOf('@');
   const bin = at < 0 ? address : address.slice(0, at);
   const node = at < 0 ? '' : address.slice(at + 1);
@@ -161,6 +182,8 @@ export class KubeApiserver implements Component {
   private watchOwners = new Map<string, Cacher>();
   private lastCompactRev = 0;
   private requestSeq = 0;
+  /** Stages of the requests in flight, by request id (see notePipeline). */
+  private pipelines = new Map<number, PipelineStage[]>();
   /** Objects whose managedFields server-side apply has already computed. */
   private appliedFields = new WeakSet<KObject>();
   readonly epoch: number;
@@ -287,8 +310,19 @@ export class KubeApiserver implements Component {
     this.ctx.reply(env, `${env.kind}.result`, resp, summary);
   }
 
+  /** Records what one stage of request `id` did; the stages go to the trace together when it ends. */
   private stage(id: number, stage: string, detail: string): void {
-    this.ctx.annotate(`${stage}: ${detail}`, { request: id, stage });
+    const p = this.pipelines.get(id);
+    if (p) p.push({ stage, at: this.ctx.now(), detail });
+    else this.ctx.annotate(`${stage}: ${detail}`, { request: id, stage });
+  }
+
+  /** One trace note per request: every stage it went through, in order, with its simulated time. */
+  private notePipeline(id: number, ri: RequestInfo, info: ResourceInfo, stages: PipelineStage[]): void {
+    if (stages.length === 0) return;
+    let text = `request ${id} ${ri.verb} ${groupResource(info)}`;
+    for (const s of stages) text += `; ${s.stage}: ${s.detail}`;
+    this.ctx.annotate(text, { request: id, stages });
   }
 
   // ---- dispatch ------------------------------------------------------------------------------
@@ -301,8 +335,27 @@ export class KubeApiserver implements Component {
       return statusResponse(ApiErrors.notFoundPath());
     }
     const id = ++this.requestSeq;
+    const stages: PipelineStage[] = [];
+    this.pipelines.set(id, stages);
+    try {
+      return await this.handleResource(req, ri, info, id, from, env);
+    } finally {
+      this.pipelines.delete(id);
+      this.notePipeline(id, ri, info, stages);
+    }
+  }
+
+  /** The handler chain of a resource request, from authentication to the response. */
+  private async handleResource(
+    req: ApiRequest,
+    ri: RequestInfo,
+    info: ResourceInfo,
+    id: number,
+    from: string,
+    env?: Envelope,
+  ): Promise<ApiResponse> {
     const who = identityOf(from);
-    this.stage(id, 'authentication', `user "${who.user}" (groups ${who.groups.join(', ')})`);
+    this.stage(id, 'authentication', who.text);
     this.stage(id, 'authorization', `RBAC allowed ${ri.verb} on ${groupResource(info)}`);
     for (const seg of [ri.name, ri.namespace]) {
       if (seg === '.' || seg === '..' || seg.includes('%') || seg.includes('/')) {
@@ -1439,7 +1492,12 @@ export class KubeApiserver implements Component {
         `kubelet@${node}`,
         `kubelet.${ri.subresource === 'log' ? 'logs' : 'exec'}`,
         { namespace: ri.namespace, pod: ri.name, query: req.query, body: req.body },
-        { timeout: 5000, summary: `${ri.subresource} ${ri.namespace}/${ri.name}` },
+        {
+          // An exec stream stays open while the command runs (the kubelet's
+          // --streaming-connection-idle-timeout is 4 h); a logs request is answered at once.
+          timeout: ri.subresource === 'exec' ? 4 * 3600_000 : 5000,
+          summary: `${ri.subresource} ${ri.namespace}/${ri.name}${ri.subresource === 'exec' && req.query.command ? `: ${req.query.command}` : ''}`,
+        },
       );
       return r.payload;
     } catch (e) {

@@ -6,7 +6,7 @@
  * `410 too old resource version`.
  */
 import type { KObject, WatchEventWire } from '../../src/machinery/api/types.ts';
-import type { WatchEvent } from '../etcd/types.ts';
+import type { KeyValue, WatchEvent } from '../etcd/types.ts';
 import { tryDecode } from './storage.ts';
 
 export interface CacheEvent {
@@ -64,21 +64,40 @@ export class Cacher {
     return (this.window[0] as CacheEvent).rv - 1;
   }
 
+  /**
+   * The object each etcd key held at its last event here, decoded at that revision: a later event's
+   * prev_kv is usually that very revision, and then needs no second decode.
+   */
+  private decoded = new Map<string, { rev: number; obj: KObject }>();
+
+  /**
+   * The decoded previous value of an event: the cached object when it is that very revision of the
+   * key (objects here are never modified, so it equals a fresh decode), otherwise decoded.
+   */
+  private previous(prevKv: KeyValue, onError: (message: string) => void): KObject | undefined {
+    const cached = this.decoded.get(prevKv.key);
+    if (cached && cached.rev === prevKv.mod_revision) return cached.obj;
+    return tryDecode(prevKv, onError);
+  }
+
   /** Events from etcd's watch on this prefix (one etcd revision per call). */
   onEtcd(events: WatchEvent[]): void {
     const out: CacheEvent[] = [];
     for (const ev of events) {
       const rv = ev.kv.mod_revision;
       if (ev.type === 'DELETE') {
-        const prev = ev.prev_kv ? tryDecode(ev.prev_kv, this.warn) : undefined;
+        const prev = ev.prev_kv ? this.previous(ev.prev_kv, this.warn) : undefined;
         if (prev) {
           const obj = { ...prev, metadata: { ...prev.metadata, resourceVersion: String(rv) } };
           this.objects.delete(keyOf(prev));
           out.push({ type: 'DELETED', obj, prev, rv });
         }
+        this.decoded.delete(ev.kv.key);
       } else {
         const obj = tryDecode(ev.kv, this.warn);
-        const prev = ev.prev_kv ? tryDecode(ev.prev_kv, () => undefined) : undefined;
+        const prev = ev.prev_kv ? this.previous(ev.prev_kv, () => undefined) : undefined;
+        if (obj) this.decoded.set(ev.kv.key, { rev: ev.kv.mod_revision, obj });
+        else this.decoded.delete(ev.kv.key);
         if (obj) {
           this.objects.set(keyOf(obj), obj);
           const e: CacheEvent = { type: prev ? 'MODIFIED' : 'ADDED', obj, rv };

@@ -10,32 +10,44 @@ export function clone<T>(v: T): T {
   return structuredClone(v);
 }
 
-/** Deep equality of JSON values (key order ignored). */
+/** Deep equality of JSON values (key order ignored; a member set to undefined counts as absent). */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   if (Array.isArray(a)) {
     const bb = b as unknown[];
-    return a.length === bb.length && a.every((x, i) => jsonEqual(x, bb[i]));
+    if (a.length !== bb.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], bb[i])) return false;
+    return true;
   }
-  const ak = Object.keys(a as object).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
-  const bk = Object.keys(b as object).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
-  if (ak.length !== bk.length) return false;
-  return ak.every((k) => jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  let na = 0;
+  for (const k of Object.keys(ao)) {
+    const v = ao[k];
+    if (v === undefined) continue;
+    na++;
+    if (!jsonEqual(v, bo[k])) return false;
+  }
+  let nb = 0;
+  for (const k of Object.keys(bo)) if (bo[k] !== undefined) nb++;
+  return na === nb;
 }
+
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
 /** A v4 UUID from a seeded random source. */
 export function uuid(rand: () => number): string {
-  const hex: string[] = [];
+  let s = '';
   for (let i = 0; i < 16; i++) {
     let b = Math.floor(rand() * 256);
     if (i === 6) b = (b & 0x0f) | 0x40;
     if (i === 8) b = (b & 0x3f) | 0x80;
-    hex.push(b.toString(16).padStart(2, '0'));
+    if (i === 4 || i === 6 || i === 8 || i === 10) s += '-';
+    s += HEX[b];
   }
-  const h = hex.join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  return s;
 }
 
 /** apiserver's name generator: base (truncated to 58) + 5 chars from `bcdfghjklmnpqrstvwxz2456789`. */

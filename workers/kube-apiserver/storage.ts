@@ -43,10 +43,16 @@ export function decodeValue(kv: KeyValue): KObject {
     throw new StorageError('Internal', `failed to decode ${bytesToUtf8(kv.key)}: not an object`);
   }
   const o = obj as KObject;
-  o.metadata = {
-    ...(o.metadata && typeof o.metadata === 'object' ? o.metadata : {}),
-    resourceVersion: String(kv.mod_revision),
-  };
+  const md = o.metadata as unknown;
+  if (md && typeof md === 'object' && !Array.isArray(md)) {
+    // Freshly parsed, so it can take the field in place (same key order as a copy would have).
+    (md as NonNullable<KObject['metadata']>).resourceVersion = String(kv.mod_revision);
+  } else {
+    o.metadata = {
+      ...(md && typeof md === 'object' ? md : {}),
+      resourceVersion: String(kv.mod_revision),
+    };
+  }
   return o;
 }
 

@@ -1,5 +1,5 @@
 /**
- * kube-proxy, one per node (`kube-proxy@<node>`), iptables mode. Mirrors cmd/kube-proxy/app
+ * kube-proxy, one per node (`kube-proxy@<node>`), iptables or IPVS mode. Mirrors cmd/kube-proxy/app
  * (server.go: informers for Services and EndpointSlices without the service-proxy-name and headless
  * labels, the node's own Node for topology labels) and pkg/proxy/iptables/proxier.go (change
  * trackers feeding syncProxyRules through a BoundedFrequencyRunner: a change syncs at most once
@@ -10,12 +10,16 @@
  * Every sync is announced in the trace: `iptables sync: N rules, +a -r`, with the diff, the
  * restore input actually written and, for rulesets up to `traceRulesMaxLines` lines, the complete
  * ruleset now in the kernel (see README.md for the note's shape).
+ *
+ * In IPVS mode (`mode: 'ipvs'`) the IPVS proxier (ipvs.ts) does the syncs instead, with IPVS's
+ * periods (minSyncPeriod 0, a resync every syncPeriod 30 s), each announced as `ipvs sync: …`.
  */
 import type { ComponentSpec, Envelope } from '../../src/machinery/bus/protocol.ts';
 import { Clientset, GR } from '../../src/machinery/client/clientset.ts';
 import { EventRecorder } from '../../src/machinery/client/events.ts';
 import { Informer } from '../../src/machinery/client/informer.ts';
 import type { Component, Context } from '../../src/machinery/runtime/component.ts';
+import { IPVS_SCHEDULERS, type IpvsDiff, IpvsProxier, type IpvsProxierConfig, type IpvsState } from './ipvs.ts';
 import { Proxier, type ProxierConfig, type SyncDiff } from './proxier.ts';
 import { BoundedFrequencyRunner } from './runner.ts';
 import type { EndpointSlice, Service } from './types.ts';
@@ -30,6 +34,8 @@ export interface KubeProxyConfig {
   epoch?: number;
   /** Overrides of the proxier's configuration (masqueradeAll, nodePortAddresses, …). */
   proxier?: Partial<ProxierConfig>;
+  /** IPVS mode: the `ipvs` section of KubeProxyConfiguration (scheduler, syncPeriod, minSyncPeriod) and more. */
+  ipvs?: Partial<IpvsProxierConfig>;
   /** Include the complete ruleset in a sync's trace note up to this many lines (default 20000). */
   traceRulesMaxLines?: number;
 }
@@ -55,18 +61,46 @@ export interface SyncNote {
   rulesetOmitted?: boolean;
 }
 
+/**
+ * The data of an `ipvs sync:` trace note. `state` (the virtual servers, ipsets, kube-ipvs0 and the
+ * iptables rules now in the kernel) is included when the sync changed something, and on the first
+ * sync; the periodic resync every syncPeriod that changes nothing says `unchanged: true`.
+ */
+export interface IpvsSyncNote {
+  node: string;
+  at: number;
+  mode: 'ipvs';
+  scheduler: string;
+  virtualServers: number;
+  realServers: number;
+  ipsetEntries: number;
+  /** -A lines in the restore input. */
+  rules: number;
+  services: number;
+  endpoints: number;
+  added: number;
+  removed: number;
+  unchanged?: true;
+  diff: IpvsDiff;
+  state?: IpvsState;
+}
+
 export const SERVICE_PROXY_LABEL_SELECTOR = '!service.kubernetes.io/service-proxy-name,!service.kubernetes.io/headless';
 
 export class KubeProxy implements Component {
   private ctx!: Context;
   private client!: Clientset;
   proxier!: Proxier;
+  /** The IPVS proxier, in IPVS mode. */
+  ipvsProxier: IpvsProxier | undefined;
   private runner!: BoundedFrequencyRunner;
   private servicesSynced = false;
   private endpointSlicesSynced = false;
   private initialized = false;
   /** The latest sync's note (also in the trace). */
   lastSync: SyncNote | undefined;
+  /** IPVS mode: the latest sync's note. */
+  lastIpvsSync: IpvsSyncNote | undefined;
 
   constructor(readonly config: KubeProxyConfig) {}
 
@@ -82,14 +116,33 @@ export class KubeProxy implements Component {
     });
     this.proxier.now = () => ctx.now();
     const pc = this.proxier.config;
-    this.runner = new BoundedFrequencyRunner(
-      ctx,
-      'sync-runner',
-      () => this.syncProxyRules(),
-      pc.minSyncPeriod,
-      pc.syncPeriod,
-      pc.fullSyncPeriod,
-    );
+    if ((c.mode ?? 'iptables') === 'ipvs') {
+      this.ipvsProxier = new IpvsProxier({
+        nodeName: c.node,
+        nodeIP: c.nodeIP,
+        clusterCIDR: c.clusterCIDR ?? '10.244.0.0/16',
+        ...(c.ipvs ?? {}),
+      });
+      // ipvs.minSyncPeriod (0) and ipvs.syncPeriod (30 s): IPVS mode still resyncs every syncPeriod.
+      const ic = this.ipvsProxier.config;
+      this.runner = new BoundedFrequencyRunner(
+        ctx,
+        'sync-runner',
+        () => this.syncIpvs(),
+        ic.minSyncPeriod,
+        ic.syncPeriod,
+        ic.syncPeriod,
+      );
+    } else {
+      this.runner = new BoundedFrequencyRunner(
+        ctx,
+        'sync-runner',
+        () => this.syncProxyRules(),
+        pc.minSyncPeriod,
+        pc.syncPeriod,
+        pc.fullSyncPeriod,
+      );
+    }
     void this.run();
   }
 
@@ -103,8 +156,19 @@ export class KubeProxy implements Component {
 
   private async run(): Promise<void> {
     const mode = this.config.mode ?? 'iptables';
-    this.ctx.annotate(`kube-proxy: Using ${mode} Proxier`);
-    if (mode !== 'iptables') {
+    if (mode === 'ipvs') {
+      const scheduler = this.config.ipvs?.scheduler ?? '';
+      if (!(IPVS_SCHEDULERS as readonly string[]).includes(scheduler) && scheduler !== '') {
+        // Configuration validation fails and kube-proxy exits.
+        this.ctx.annotate(
+          `kube-proxy: invalid configuration: KubeProxyConfiguration.IPVS.Scheduler: Invalid value: ${JSON.stringify(scheduler)}: must be in [${IPVS_SCHEDULERS.join(' ')} ], blank means the default algorithm method (currently rr)`,
+        );
+        return;
+      }
+      this.ctx.annotate('kube-proxy: Using ipvs Proxier');
+      if (scheduler === '') this.ctx.annotate('kube-proxy: IPVS scheduler not specified, use rr by default');
+    } else this.ctx.annotate(`kube-proxy: Using ${mode} Proxier`);
+    if (mode !== 'iptables' && mode !== 'ipvs') {
       this.ctx.annotate(`kube-proxy: the ${mode} proxier is not simulated yet; no rules are programmed`);
       return;
     }
@@ -125,21 +189,24 @@ export class KubeProxy implements Component {
       labelSelector: SERVICE_PROXY_LABEL_SELECTOR,
     });
     const nodes = new Informer(this.client, GR.nodes, { fieldSelector: `metadata.name=${this.config.node}` });
+    // The change trackers of whichever proxier this mode uses.
+    const p: Pick<
+      Proxier,
+      'onServiceUpdate' | 'onServiceDelete' | 'onEndpointSliceUpdate' | 'onEndpointSliceDelete' | 'onTopologyChange'
+    > = this.ipvsProxier ?? this.proxier;
     services.addHandlers({
-      add: (s) => this.changed(this.proxier.onServiceUpdate(s)),
-      update: (_o, s) => this.changed(this.proxier.onServiceUpdate(s)),
-      delete: (s) => this.changed(this.proxier.onServiceDelete(s)),
+      add: (s) => this.changed(p.onServiceUpdate(s)),
+      update: (_o, s) => this.changed(p.onServiceUpdate(s)),
+      delete: (s) => this.changed(p.onServiceDelete(s)),
     });
     slices.addHandlers({
-      add: (s) => this.changed(this.proxier.onEndpointSliceUpdate(s)),
-      update: (_o, s) => this.changed(this.proxier.onEndpointSliceUpdate(s)),
-      delete: (s) => this.changed(this.proxier.onEndpointSliceDelete(s)),
+      add: (s) => this.changed(p.onEndpointSliceUpdate(s)),
+      update: (_o, s) => this.changed(p.onEndpointSliceUpdate(s)),
+      delete: (s) => this.changed(p.onEndpointSliceDelete(s)),
     });
     nodes.addHandlers({
-      add: (n) =>
-        this.changed(this.proxier.onTopologyChange(n.metadata?.labels?.['topology.kubernetes.io/zone'] ?? '')),
-      update: (_o, n) =>
-        this.changed(this.proxier.onTopologyChange(n.metadata?.labels?.['topology.kubernetes.io/zone'] ?? '')),
+      add: (n) => this.changed(p.onTopologyChange(n.metadata?.labels?.['topology.kubernetes.io/zone'] ?? '')),
+      update: (_o, n) => this.changed(p.onTopologyChange(n.metadata?.labels?.['topology.kubernetes.io/zone'] ?? '')),
     });
     // WaitForCacheSync, retried until the API server answers.
     const startInformer = async (inf: { start(): Promise<void> }, what: string): Promise<void> => {
@@ -164,9 +231,11 @@ export class KubeProxy implements Component {
       }),
     ]);
     this.initialized = this.servicesSynced && this.endpointSlicesSynced;
-    this.syncProxyRules();
+    if (this.ipvsProxier) this.syncIpvs();
+    else this.syncProxyRules();
     this.runner.loop();
-    this.monitor();
+    // The canary monitor belongs to the iptables proxier; the IPVS proxier has none.
+    if (!this.ipvsProxier) this.monitor();
   }
 
   private changed(yes: boolean): void {
@@ -206,6 +275,40 @@ export class KubeProxy implements Component {
     else note.rulesetOmitted = true;
     this.lastSync = note;
     this.ctx.annotate(`iptables sync: ${r.rules} rules, +${added} -${removed}`, note);
+    return true;
+  }
+
+  /**
+   * IPVS mode's syncProxyRules, announced in the trace as `ipvs sync: N virtual servers, M real
+   * servers, +a -r` (a and r count virtual and real servers, ipset entries, kube-ipvs0 addresses
+   * and iptables rules added and removed).
+   */
+  syncIpvs(): boolean {
+    const p = this.ipvsProxier;
+    if (!this.initialized || !p) return true;
+    const r = p.syncProxyRules();
+    const note: IpvsSyncNote = {
+      node: this.config.node,
+      at: this.ctx.now(),
+      mode: 'ipvs',
+      scheduler: p.scheduler,
+      virtualServers: r.state.virtualServers.length,
+      realServers: r.realServers,
+      ipsetEntries: r.ipsetEntries,
+      rules: r.state.restoreInput.split('\n').filter((l) => l.startsWith('-A ')).length,
+      services: p.serviceCount,
+      endpoints: r.totalEndpoints,
+      added: r.added,
+      removed: r.removed,
+      diff: r.diff,
+    };
+    if (r.changed) note.state = r.state;
+    else note.unchanged = true;
+    this.lastIpvsSync = note;
+    this.ctx.annotate(
+      `ipvs sync: ${note.virtualServers} virtual servers, ${note.realServers} real servers, +${r.added} -${r.removed}`,
+      note,
+    );
     return true;
   }
 }

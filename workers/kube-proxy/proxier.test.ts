@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { base32 } from '@scure/base';
 import { describe, expect, it } from 'vitest';
+import { benchFullSync } from './bench.ts';
 import { computeProbability, formatFixed, savedProbability } from './format.ts';
 import {
   hash16,
@@ -11,7 +12,7 @@ import {
   servicePortPolicyLocalChainName,
 } from './hash.ts';
 import { iptablesSave, normalizeRule, splitArgs } from './iptables.ts';
-import { computeIptablesRestore, Proxier, type ProxierConfig } from './proxier.ts';
+import { computeIptablesRestore, DIFF_DETAIL_MAX, Proxier, type ProxierConfig } from './proxier.ts';
 import type { EndpointSlice, Service } from './types.ts';
 
 const direct = (s: string) => base32.encode(createHash('sha256').update(s).digest()).slice(0, 16);
@@ -671,5 +672,21 @@ describe('iptables-save', () => {
     );
     expect(out.indexOf('*mangle')).toBeLessThan(out.indexOf('*filter'));
     expect(out.indexOf('*filter')).toBeLessThan(out.indexOf('*nat'));
+  });
+});
+
+describe('summarised diffs (the first sync of a large cluster)', () => {
+  it('counts every rule per kind of chain, lists the first DIFF_DETAIL_MAX, without reading the rest', () => {
+    const { result } = benchFullSync(500, 10);
+    const d = result.diff;
+    expect(d.truncated).toBe(true);
+    expect(d.added).toHaveLength(DIFF_DETAIL_MAX);
+    const total = Object.values(d.perChain).reduce((a, e) => a + e.added, 0);
+    expect(total).toBe(result.rules);
+    // 500 services × 10 endpoints: two rules per endpoint chain, one per endpoint in the SVC chains
+    // (large-cluster mode, no comments) plus each SVC chain's masquerade rule.
+    expect(d.perChain['nat/KUBE-SEP-*']).toEqual({ added: 10_000, removed: 0 });
+    expect(d.perChain['nat/KUBE-SVC-*']).toEqual({ added: 5_500, removed: 0 });
+    expect(d.perChain['nat/KUBE-SERVICES']).toEqual({ added: 501, removed: 0 });
   });
 });

@@ -157,6 +157,34 @@ interface Fragment {
   natTopText: string;
   natChainsText: string;
   natText: string;
+  /** natText's rules per kind of service chain (`nat/KUBE-SEP-*` → n), for summarised diffs. */
+  natKinds: [string, number][];
+}
+
+/** `nat/KUBE-SEP-*` and friends: the summarised-diff key of a rule in a service chain. */
+function natKindOf(line: string): string {
+  // `-A KUBE-XXX-…`: the kind is at a fixed offset.
+  const c8 = line.charCodeAt(8);
+  if (c8 === 70) return 'nat/KUBE-FW-*'; // F
+  if (c8 === 69) return 'nat/KUBE-EXT-*'; // E
+  if (line.charCodeAt(9) === 69) return 'nat/KUBE-SEP-*';
+  return line.charCodeAt(10) === 76 ? 'nat/KUBE-SVL-*' : 'nat/KUBE-SVC-*';
+}
+
+function countKinds(nat: string[]): [string, number][] {
+  const out: [string, number][] = [];
+  let last = '';
+  let entry: [string, number] | undefined;
+  for (const line of nat) {
+    const k = natKindOf(line);
+    if (k !== last) {
+      last = k;
+      entry = out.find((e) => e[0] === k);
+      if (!entry) out.push((entry = [k, 0]));
+    }
+    (entry as [string, number])[1]++;
+  }
+  return out;
 }
 
 function lines(text: string): string[] {
@@ -164,7 +192,13 @@ function lines(text: string): string[] {
 }
 
 function joinLines(lines: string[]): string {
-  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+  if (lines.length === 0) return '';
+  // One join with an empty last element gives the trailing newline in a flat string (a template
+  // literal around the join would make a two-part rope that every later scan flattens again).
+  lines.push('');
+  const text = lines.join('\n');
+  lines.pop();
+  return text;
 }
 
 function chainOf(rule: string): string {
@@ -622,6 +656,7 @@ export class Proxier {
       natTopText: joinLines(natTop),
       natChainsText: natChains.length === 0 ? '' : `${natChains.map(chainLine).join('\n')}\n`,
       natText: joinLines(nat),
+      natKinds: countKinds(nat),
     };
   }
 
@@ -853,7 +888,10 @@ export class Proxier {
       for (const f of news) {
         push(f.filterText, 'filter');
         push(f.natTopText, 'nat');
-        push(f.natText, 'nat');
+        if (summarise && diff.added.length >= DIFF_DETAIL_MAX) {
+          // Past the listed rules only the per-kind counts matter: no need to read the text.
+          for (const [k, n] of f.natKinds) (diff.perChain[k] ??= { added: 0, removed: 0 }).added += n;
+        } else push(f.natText, 'nat');
       }
     } else {
       const counts = new Map<string, number>();

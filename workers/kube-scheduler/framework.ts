@@ -313,9 +313,9 @@ export class Framework {
       };
     }
     const scores = this.prioritizeNodes(state, feasible, record);
-    const byName = new Map(record.nodes.map((n) => [n.node, n]));
     for (const s of scores) {
-      const nd = byName.get(s.name);
+      // record.nodes holds the same NodeDecision objects as verdicts.
+      const nd = verdicts.get(s.name);
       if (nd) {
         nd.scores = s.scores;
         nd.total = s.total;

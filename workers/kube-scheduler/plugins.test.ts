@@ -21,6 +21,8 @@ import { ERR_REASON_PORTS, nodePorts } from './plugins/node-ports.ts';
 import { nodeResourcesFitFilter, nodeResourcesFitScore } from './plugins/node-resources-fit.ts';
 import { ERR_REASON_UNSCHEDULABLE, nodeUnschedulable } from './plugins/node-unschedulable.ts';
 import {
+  countNodePodsMatchSelector,
+  countPodsMatchSelector,
   ERR_REASON_CONSTRAINTS_NOT_MATCH,
   ERR_REASON_NODE_LABEL_NOT_MATCH,
   podTopologySpreadFilter,
@@ -29,7 +31,7 @@ import {
 import { taintTolerationFilter, taintTolerationScore } from './plugins/taint-toleration.ts';
 import { podRequests, quantityValue } from './resource.ts';
 import { cacheOf, makeNode, makePod, snapshotOf } from './testing.ts';
-import { newPodInfo, type Status } from './types.ts';
+import { NodeInfo, newPodInfo, type Status, selectorOf } from './types.ts';
 
 const MB = 1024 * 1024;
 
@@ -546,6 +548,34 @@ describe('PodTopologySpread', () => {
       runScore(podTopologySpreadScore(), makePod('bare', { labels: { app: 'web' } }), snapshotOf(cacheOf(nodes, pods)))
         .skipped,
     ).toBe(true);
+  });
+});
+
+describe('PodTopologySpread counts per node', () => {
+  it('remembers a count only while the node keeps the same pods', () => {
+    const ni = new NodeInfo(makeNode('n1'));
+    const web = selectorOf({ matchLabels: { app: 'web' } });
+    const count = () => countNodePodsMatchSelector(ni, web, 'default');
+    const plain = () => countPodsMatchSelector(ni.pods, web, 'default');
+    const w1 = newPodInfo(makePod('w1', { uid: 'w1', labels: { app: 'web' } }));
+    const w2 = newPodInfo(makePod('w2', { uid: 'w2', labels: { app: 'web' } }));
+    expect(count()).toBe(0);
+    ni.addPod(w1);
+    ni.addPod(newPodInfo(makePod('db', { labels: { app: 'db' } })));
+    expect([count(), plain()]).toEqual([1, 1]);
+    ni.addPod(w2);
+    expect([count(), plain()]).toEqual([2, 2]);
+    // A relabelled pod replaces its old self; a terminating one no longer counts.
+    ni.addPod(newPodInfo(makePod('w1', { uid: 'w1', labels: { app: 'other' } })));
+    expect([count(), plain()]).toEqual([1, 1]);
+    const gone = makePod('w2', { uid: 'w2', labels: { app: 'web' } });
+    gone.metadata.deletionTimestamp = '2025-01-01T00:00:00Z';
+    ni.addPod(newPodInfo(gone));
+    expect([count(), plain()]).toEqual([0, 0]);
+    // Another namespace, or an equal selector built anew, reads the same node correctly.
+    expect(countNodePodsMatchSelector(ni, web, 'kube-system')).toBe(0);
+    ni.addPod(w2);
+    expect(countNodePodsMatchSelector(ni, selectorOf({ matchLabels: { app: 'web' } }), 'default')).toBe(1);
   });
 });
 

@@ -14,10 +14,12 @@ import type { ComponentSpec, Envelope } from '../../src/machinery/bus/protocol.t
 import { Clientset, GR, isAlreadyExists, isNotFound } from '../../src/machinery/client/clientset.ts';
 import { EventRecorder } from '../../src/machinery/client/events.ts';
 import { Informer } from '../../src/machinery/client/informer.ts';
+import { podDnsConfig } from '../../src/machinery/net/dns.ts';
 import type { Component, Context } from '../../src/machinery/runtime/component.ts';
 import type { CriReply } from '../containerd/containerd.ts';
 import { normalizeImage } from '../containerd/images.ts';
 import { nodeObject } from '../kube-apiserver/bootstrap.ts';
+import { containerEnvs, type ExecRequest, execStatus, parseExecRequest, podHostname } from './exec.ts';
 import { staticPods } from './static-pods.ts';
 import { type ContainerView, containerStatus, podPhase, waitingView } from './status.ts';
 
@@ -446,7 +448,17 @@ export class Kubelet implements Component {
       try {
         const r = await this.cri<{ sandboxId: string; ip: string }>(
           'RunPodSandbox',
-          { podUid: w.uid, name: m.name, namespace: m.namespace, hostNetwork: spec.hostNetwork === true },
+          {
+            podUid: w.uid,
+            name: m.name,
+            namespace: m.namespace,
+            hostNetwork: spec.hostNetwork === true,
+            // PodSandboxConfig: hostname, DNS (GetPodDNS) and the kubelet's hosts entries.
+            hostname: podHostname(pod),
+            ...(spec.subdomain ? { subdomain: spec.subdomain } : {}),
+            dnsConfig: podDnsConfig(m.namespace ?? '', spec as Parameters<typeof podDnsConfig>[1]),
+            hostAliases: spec.hostAliases ?? [],
+          },
           `RunPodSandbox ${w.key}`,
         );
         w.sandboxId = r.sandboxId;
@@ -530,6 +542,7 @@ export class Kubelet implements Component {
           args: cs.spec.args ?? [],
           attempt: v.restartCount,
           memoryLimit: limits.memory ? memoryBytes(limits.memory) : 0,
+          envs: containerEnvs(w.pod, cs.spec, w.podIP, this.config.internalIP),
         },
         `CreateContainer ${v.name}`,
       );
@@ -660,20 +673,7 @@ export class Kubelet implements Component {
       case 'kubelet.logs':
         return this.serveLogs(env);
       case 'kubelet.exec':
-        this.ctx.reply(env, 'kubelet.exec.result', {
-          status: 400,
-          headers: { 'content-type': 'application/json' },
-          body: {
-            kind: 'Status',
-            apiVersion: 'v1',
-            metadata: {},
-            status: 'Failure',
-            message: 'Upgrade request required',
-            reason: 'BadRequest',
-            code: 400,
-          },
-        } satisfies ApiResponse);
-        return;
+        return this.serveExec(env);
     }
   }
 
@@ -951,6 +951,67 @@ export class Kubelet implements Component {
     }
   }
 
+  // ---- the kubelet's API: exec ----------------------------------------------------------------
+
+  /**
+   * getExec (pkg/kubelet/server/server.go) → the runtime's Exec: the command runs in the container
+   * and its output, exit code and final status come back in one answer (the simulation does not
+   * stream). Errors before the stream opens are HTTP errors, as the kubelet writes them.
+   */
+  private async serveExec(env: Envelope): Promise<void> {
+    const reply = (status: number, body: unknown) =>
+      this.ctx.reply(env, 'kubelet.exec.result', {
+        status,
+        headers: { 'content-type': 'application/json' },
+        body,
+      } satisfies ApiResponse);
+    const fail = (code: number, reason: string, message: string) =>
+      reply(code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
+    let req: ExecRequest;
+    try {
+      req = parseExecRequest(env.payload);
+    } catch (e) {
+      return fail(400, 'BadRequest', (e as Error).message);
+    }
+    const w = [...this.workers.values()].find(
+      (x) => x.pod.metadata?.namespace === req.namespace && x.pod.metadata?.name === req.pod,
+    );
+    const specs = ((w?.pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []).map(
+      (c) => c.name,
+    );
+    const name = req.container || (specs[0] ?? '');
+    const cs = w?.containers.get(name);
+    if (!w || !cs || cs.view.state !== 'running' || !cs.id)
+      return fail(404, 'NotFound', `container not found ("${name}")`);
+    if (req.stdin || req.tty)
+      return fail(
+        400,
+        'BadRequest',
+        'interactive exec (stdin/tty) is not simulated: run one command, as in kubectl exec POD -- COMMAND [ARGS]',
+      );
+    const r = await this.ctx
+      .request<CriReply<{ stdout: string; stderr: string; exitCode: number }>>(
+        this.runtime,
+        'cri.ExecSync',
+        { containerId: cs.id, cmd: req.command },
+        { summary: `ExecSync ${name}: ${req.command.join(' ')}` },
+      )
+      .then((x) => x.payload)
+      .catch(
+        (e: unknown): CriReply<{ stdout: string; stderr: string; exitCode: number }> => ({
+          error: { code: 'Unavailable', message: (e as Error).message },
+        }),
+      );
+    if (r.error) {
+      if (r.error.code === 'NotFound') return fail(404, 'NotFound', `container not found ("${name}")`);
+      const out: ExecReply = { stdout: '', stderr: '', status: execStatus(req.command, undefined, r.error.message) };
+      return reply(200, out);
+    }
+    const ok = r.ok as { stdout: string; stderr: string; exitCode: number };
+    const out: ExecReply = { ...ok, status: execStatus(req.command, ok.exitCode) };
+    return reply(200, out);
+  }
+
   // ---- the kubelet's API: logs ----------------------------------------------------------------
 
   private async serveLogs(env: Envelope): Promise<void> {
@@ -996,6 +1057,15 @@ export class Kubelet implements Component {
     const shown = tail !== undefined ? lines.slice(Math.max(0, lines.length - tail)) : lines;
     return reply(200, shown.length ? `${shown.join('\n')}\n` : '', 'text/plain');
   }
+}
+
+export interface ExecReply {
+  stdout: string;
+  stderr: string;
+  /** The command's exit code; absent when it could not be started. */
+  exitCode?: number;
+  /** What goes on the exec stream's error channel (3): Success, NonZeroExitCode, or the error. */
+  status: Record<string, unknown>;
 }
 
 function specChanged(a: KObject, b: KObject): boolean {

@@ -58,6 +58,7 @@ export function startCluster(
   seed = 1,
   nodeWorkers?: number,
   restore?: SavedSession,
+  proxyMode?: 'iptables' | 'ipvs',
 ): ClusterController {
   const relayWorker = startRelayWorker();
   const relay = Comlink.wrap<RelayControl>(relayWorker);
@@ -109,6 +110,7 @@ export function startCluster(
         speed: relaySpeed(playing, speed),
         ...(nodeWorkers === undefined ? {} : { workers: nodeWorkers }),
         ...(restore ? { restore } : {}),
+        ...(proxyMode ? { proxyMode } : {}),
       },
       Comlink.proxy(spawner),
       Comlink.proxy(onBatch),

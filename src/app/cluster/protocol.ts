@@ -85,7 +85,17 @@ export function matchesFilter(r: TraceRow, f: LogFilter): boolean {
  * What a message is, for the canvas's colours: an API request or response, a watch event, an
  * etcd read or write, a CRI call, a kubelet API call (logs, exec), DNS, a kube-proxy rules sync.
  */
-export type FlowClass = 'api' | 'watch' | 'etcd-read' | 'etcd-write' | 'cri' | 'kubelet' | 'dns' | 'sync' | 'other';
+export type FlowClass =
+  | 'api'
+  | 'watch'
+  | 'etcd-read'
+  | 'etcd-write'
+  | 'cri'
+  | 'kubelet'
+  | 'dns'
+  | 'pod'
+  | 'sync'
+  | 'other';
 
 export const FLOW_CLASSES: readonly FlowClass[] = [
   'api',
@@ -95,6 +105,7 @@ export const FLOW_CLASSES: readonly FlowClass[] = [
   'cri',
   'kubelet',
   'dns',
+  'pod',
   'sync',
   'other',
 ];
@@ -109,6 +120,7 @@ export function flowClass(kind: string, from: string, to: string): FlowClass | u
   if (kind.startsWith('cri.')) return 'cri';
   if (kind.startsWith('kubelet.')) return 'kubelet';
   if (kind.startsWith('dns.')) return 'dns';
+  if (kind.startsWith('net.')) return 'pod';
   if (kind.startsWith('@bus.')) return undefined;
   return 'other';
 }
@@ -192,6 +204,8 @@ export interface BootOptions {
   speed: RelaySpeed;
   /** Worker nodes besides the control-plane node (a kind cluster's `workers`); 2 unless set. */
   workers?: number;
+  /** kube-proxy's mode (kind's `networking.kubeProxyMode`): iptables unless set. */
+  proxyMode?: 'iptables' | 'ipvs';
   /** A saved session to come back to: its inputs are replayed on the new cluster up to its time. */
   restore?: SavedSession;
 }
@@ -235,7 +249,8 @@ export type InspectTarget =
   | { type: 'pod'; namespace: string; name: string }
   | { type: 'node'; name: string }
   | { type: 'etcd'; prefix: string; key?: string }
-  | { type: 'events' };
+  | { type: 'events' }
+  | { type: 'walk'; source: string; destination: string; port?: number; protocol: 'tcp' | 'udp' | 'icmp' };
 
 /** One Event object, as the events timeline shows it. */
 export interface EventRow {
@@ -278,8 +293,14 @@ export interface Inspection {
   /** The latest scheduling decision for a pod: the filter/score table. */
   decision?: import('../../../workers/kube-scheduler/decisions.ts').SchedulingDecision;
   rules?: RulesView;
+  /** In IPVS mode: the node's virtual servers as `ipvsadm -Ln` prints them. */
+  ipvs?: string;
   /** The newest messages sent or received by a component. */
   recent?: TraceRow[];
+  /** A packet walk through the source node's rules (and the next node's, if it goes there). */
+  walk?: import('../../machinery/net/trace-walk.ts').PacketWalkResult;
+  /** Why the walk could not start (no such pod, no IP yet). */
+  walkError?: string;
   etcd?: { revision: number; keys: EtcdKeyRow[]; truncated: boolean; value?: string; history?: EtcdKeyRow[] };
   missing?: boolean;
 }

@@ -82,9 +82,11 @@ export interface AppState {
   timeline: TimelineView;
   /** Inputs being replayed to bring back the saved session (0 when booting fresh). */
   restoring: number;
+  /** The two ends of the last packet walk (`ns/name` of pods, or a node), marked on the map. */
+  walkEnds: { source: string; destination: string } | null;
 }
 
-export type SideTab = 'inspector' | 'etcd' | 'events' | 'components';
+export type SideTab = 'inspector' | 'walk' | 'etcd' | 'events' | 'components';
 
 /** Something the user picked on the canvas or in a list. */
 export type Selection =
@@ -136,6 +138,7 @@ export function createAppStore(locale: Locale): AppStore {
     sideTab: 'components',
     timeline: { head: 0, inputs: 0, replaying: false, generation: 0 },
     restoring: 0,
+    walkEnds: null,
   }));
 }
 

@@ -99,8 +99,16 @@ export function rootTypeName(info: ResourceInfo): string {
   return `${groupPackage(info.group)}.${info.kind}`;
 }
 
+/** rootType by resource (TYPES is fixed at load; every request asks). */
+const rootTypes = new WeakMap<ResourceInfo, TypeSchema | null>();
+
 export function rootType(info: ResourceInfo): TypeSchema | undefined {
-  return TYPES[rootTypeName(info)];
+  let t = rootTypes.get(info);
+  if (t === undefined) {
+    t = TYPES[rootTypeName(info)] ?? null;
+    rootTypes.set(info, t);
+  }
+  return t ?? undefined;
 }
 
 export function gvkOf(info: ResourceInfo): GVK {
@@ -118,20 +126,23 @@ function isDict(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function walkUnknown(t: TypeSchema, v: unknown, path: string, out: string[]): void {
+/**
+ * The walk keeps the path as a stack of segments (`spec`, `.containers`, `[0]`) and joins it only
+ * for an unknown field: objects almost never have one, and every member is visited.
+ */
+function walkUnknown(t: TypeSchema, v: unknown, path: string[], out: string[]): void {
   if (t.open || !isDict(v)) return;
-  for (const [k, val] of Object.entries(v)) {
+  for (const k of Object.keys(v)) {
+    const val = v[k];
     const f = t.properties[k];
-    const p = path ? `${path}.${k}` : k;
-    if (!f) {
-      out.push(p);
-      continue;
-    }
-    walkField(f, val, p, out);
+    path.push(path.length ? `.${k}` : k);
+    if (!f) out.push(path.join(''));
+    else walkField(f, val, path, out);
+    path.pop();
   }
 }
 
-function walkField(f: FieldSchema, v: unknown, path: string, out: string[]): void {
+function walkField(f: FieldSchema, v: unknown, path: string[], out: string[]): void {
   if (v === null || v === undefined) return;
   switch (f.type) {
     case 'ref': {
@@ -141,12 +152,19 @@ function walkField(f: FieldSchema, v: unknown, path: string, out: string[]): voi
     }
     case 'array':
       if (Array.isArray(v) && f.items)
-        v.forEach((x, i) => {
-          walkField(f.items as FieldSchema, x, `${path}[${i}]`, out);
-        });
+        for (let i = 0; i < v.length; i++) {
+          path.push(`[${i}]`);
+          walkField(f.items, v[i], path, out);
+          path.pop();
+        }
       return;
     case 'map':
-      if (isDict(v) && f.values) for (const [k, x] of Object.entries(v)) walkField(f.values, x, `${path}.${k}`, out);
+      if (isDict(v) && f.values)
+        for (const k of Object.keys(v)) {
+          path.push(`.${k}`);
+          walkField(f.values, v[k], path, out);
+          path.pop();
+        }
       return;
     default:
       return;
@@ -158,7 +176,7 @@ export function findUnknownFields(info: ResourceInfo, obj: KObject): string[] {
   const t = rootType(info);
   if (!t) return [];
   const out: string[] = [];
-  walkUnknown(t, obj, '', out);
+  walkUnknown(t, obj, [], out);
   return out;
 }
 
@@ -205,29 +223,32 @@ interface DecodeCtx {
   stack: string[];
 }
 
+function mismatch(f: FieldSchema, what: string, ctx: DecodeCtx): string {
+  return `json: cannot unmarshal ${what} into Go struct field ${ctx.struct}.${ctx.stack.join('.')} of type ${goTypeName(f)}`;
+}
+
+/** `ctx.stack` is the walk's own stack: an error text is built from it before it changes. */
 function decodeMismatch(f: FieldSchema, v: unknown, ctx: DecodeCtx): string | undefined {
   if (v === null) return undefined;
   const k = jsonKind(v);
-  const fail = (what = k) =>
-    `json: cannot unmarshal ${what} into Go struct field ${ctx.struct}.${ctx.stack.join('.')} of type ${goTypeName(f)}`;
   switch (f.type) {
     case 'string':
-      return k === 'string' ? undefined : fail();
+      return k === 'string' ? undefined : mismatch(f, k, ctx);
     case 'boolean':
-      return k === 'bool' ? undefined : fail();
+      return k === 'bool' ? undefined : mismatch(f, k, ctx);
     case 'integer': {
-      if (k !== 'number') return fail();
+      if (k !== 'number') return mismatch(f, k, ctx);
       const n = v as number;
       const max = f.format === 'int64' ? 2 ** 63 : 2 ** 31;
-      if (!Number.isInteger(n) || n >= max || n < -max) return fail(`number ${String(n)}`);
+      if (!Number.isInteger(n) || n >= max || n < -max) return mismatch(f, `number ${String(n)}`, ctx);
       return undefined;
     }
     case 'number':
-      return k === 'number' ? undefined : fail();
+      return k === 'number' ? undefined : mismatch(f, k, ctx);
     case 'any':
       return undefined;
     case 'array': {
-      if (k !== 'array') return fail();
+      if (k !== 'array') return mismatch(f, k, ctx);
       for (const x of v as unknown[]) {
         const e = decodeMismatch(f.items as FieldSchema, x, ctx);
         if (e) return e;
@@ -235,7 +256,7 @@ function decodeMismatch(f: FieldSchema, v: unknown, ctx: DecodeCtx): string | un
       return undefined;
     }
     case 'map': {
-      if (k !== 'object') return fail();
+      if (k !== 'object') return mismatch(f, k, ctx);
       for (const x of Object.values(v as Record<string, unknown>)) {
         const e = decodeMismatch(f.values as FieldSchema, x, ctx);
         if (e) return e;
@@ -246,19 +267,23 @@ function decodeMismatch(f: FieldSchema, v: unknown, ctx: DecodeCtx): string | un
       const t = typeOf(f);
       if (!t) return undefined;
       if (t.scalar) return t.scalar(v, ctx.struct, ctx.stack.join('.'));
-      if (k !== 'object') return fail();
+      if (k !== 'object') return mismatch(f, k, ctx);
       return decodeStruct(t, v as Record<string, unknown>, ctx.stack);
     }
   }
   return undefined;
 }
 
+/** `stack` (field names from the root) is pushed and popped in place. */
 function decodeStruct(t: TypeSchema, v: Record<string, unknown>, stack: string[]): string | undefined {
   if (t.open) return undefined;
-  for (const [key, val] of Object.entries(v)) {
+  const ctx: DecodeCtx = { struct: t.goName, stack };
+  for (const key of Object.keys(v)) {
     const f = t.properties[key];
     if (!f) continue;
-    const e = decodeMismatch(f, val, { struct: t.goName, stack: [...stack, key] });
+    stack.push(key);
+    const e = decodeMismatch(f, v[key], ctx);
+    stack.pop();
     if (e) return e;
   }
   return undefined;

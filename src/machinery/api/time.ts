@@ -29,9 +29,20 @@ function daysFromCivil(y0: number, m: number, d: number): number {
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
+/** The last answer of formatRFC3339, by whole second: a busy second formats the same text many times. */
+let lastSecond = Number.NaN;
+let lastText = '';
+
 /** metav1.Time: whole seconds, UTC, `Z`. */
 export function formatRFC3339(epochMs: number): string {
   const secs = Math.floor(epochMs / 1000);
+  if (secs === lastSecond) return lastText;
+  lastText = formatSeconds(secs);
+  lastSecond = secs;
+  return lastText;
+}
+
+function formatSeconds(secs: number): string {
   const days = Math.floor(secs / 86400);
   const rem = secs - days * 86400;
   const [y, m, d] = civil(days);

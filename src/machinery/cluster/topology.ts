@@ -74,7 +74,10 @@ export function planHosts(config: ClusterConfig, available: readonly string[]): 
       specs: [{ kind: 'kube-apiserver', address: 'kube-apiserver', config: apiConfig }],
     });
   }
-  for (const kind of ['kube-scheduler', 'kube-controller-manager']) {
+  // CoreDNS (kind's addon) runs as its own actor, like the control-plane components: one process
+  // logic for every replica of the coredns Deployment.
+  const addonKinds = available.includes('coredns') && config.addons !== false ? ['coredns'] : [];
+  for (const kind of ['kube-scheduler', 'kube-controller-manager', ...addonKinds]) {
     if (available.includes(kind)) {
       plans.push({ name: kind, specs: [{ kind, address: kind, config: { epoch: config.epoch ?? DEFAULT_EPOCH } }] });
     }
@@ -91,12 +94,19 @@ export function planHosts(config: ClusterConfig, available: readonly string[]): 
   return plans;
 }
 
+/** Machines planned so far in this thread: a node's identity that two clusters never share. */
+let machines = 0;
+
 /** The worker that runs these nodes' agents: kubelet, containerd and kube-proxy for each. */
 export function nodeHostPlan(group: NodePlan[], config: ClusterConfig, available: readonly string[]): HostPlan {
   const epoch = config.epoch ?? DEFAULT_EPOCH;
   const specs: ComponentSpec[] = [];
   for (const n of group) {
     const extra = config.nodeExtras?.[Number(n.podCIDR.split('.')[2])];
+    // The node's kernel: kube-proxy writes its netfilter tables, the runtime's pods' packets meet
+    // them. Both specs name the same machine, unique to this node of this cluster
+    // (src/machinery/net/kernel.ts).
+    const machine = `${n.name}#${++machines}`;
     specs.push({
       kind: 'kubelet',
       address: `kubelet@${n.name}`,
@@ -113,7 +123,7 @@ export function nodeHostPlan(group: NodePlan[], config: ClusterConfig, available
     specs.push({
       kind: 'containerd',
       address: `containerd@${n.name}`,
-      config: { node: n.name, podCIDR: n.podCIDR, nodeIP: n.internalIP, epoch },
+      config: { node: n.name, podCIDR: n.podCIDR, nodeIP: n.internalIP, epoch, machine },
     });
     if (available.includes('kube-proxy')) {
       specs.push({
@@ -126,6 +136,7 @@ export function nodeHostPlan(group: NodePlan[], config: ClusterConfig, available
           clusterCIDR: CLUSTER_CIDR,
           mode: config.proxyMode ?? 'iptables',
           epoch,
+          machine,
         },
       });
     }

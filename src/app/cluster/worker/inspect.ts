@@ -7,11 +7,13 @@
 import { bytesToUtf8 } from '../../../../workers/etcd/json.ts';
 import { iptablesSave } from '../../../../workers/kube-proxy/iptables.ts';
 import type { SyncNote } from '../../../../workers/kube-proxy/kube-proxy.ts';
+import { latestIpvsState, nodeToolOutput } from '../../../../workers/kube-proxy/node-views.ts';
 import { latestSchedulingDecision } from '../../../../workers/kube-scheduler/decisions.ts';
 import type { KObject } from '../../../machinery/api/types.ts';
 import { TIMER_KIND } from '../../../machinery/bus/protocol.ts';
 import type { Relay } from '../../../machinery/bus/relay.ts';
 import type { TraceRecord } from '../../../machinery/bus/trace.ts';
+import { type PacketRequest, PacketRequestError, packetWalk } from '../../../machinery/net/trace-walk.ts';
 import { omitManagedFields } from '../../../machinery/printers/output.ts';
 import { parseTime } from '../../../machinery/printers/time.ts';
 import { toYAML } from '../../../machinery/printers/yaml.ts';
@@ -126,8 +128,10 @@ export function inspect(relay: Relay, replica: EtcdReplica, epoch: number, targe
       const out: Inspection = { events: eventsOf(replica, epoch, (i) => i.kind === 'Node' && i.name === target.name) };
       if (obj) out.yaml = yamlOf(obj);
       else out.missing = true;
-      const rules = rulesOf(relay.trace.since(-1), target.name, epoch);
+      const trace = relay.trace.since(-1);
+      const rules = rulesOf(trace, target.name, epoch);
       if (rules) out.rules = rules;
+      if (latestIpvsState(trace, target.name).state) out.ipvs = nodeToolOutput(trace, target.name, 'ipvsadm').text;
       return out;
     }
     case 'component': {
@@ -140,8 +144,10 @@ export function inspect(relay: Relay, replica: EtcdReplica, epoch: number, targe
       const out: Inspection = { recent };
       const at = target.address.indexOf('@');
       if (target.address.startsWith('kube-proxy@')) {
-        const rules = rulesOf(trace, target.address.slice(at + 1), epoch);
+        const node = target.address.slice(at + 1);
+        const rules = rulesOf(trace, node, epoch);
         if (rules) out.rules = rules;
+        if (latestIpvsState(trace, node).state) out.ipvs = nodeToolOutput(trace, node, 'ipvsadm').text;
       }
       return out;
     }
@@ -180,5 +186,21 @@ export function inspect(relay: Relay, replica: EtcdReplica, epoch: number, targe
     }
     case 'events':
       return { events: eventsOf(replica, epoch) };
+    case 'walk': {
+      const objs = {
+        pods: replica.objects('/registry/pods/'),
+        services: replica.objects('/registry/services/specs/'),
+        endpointSlices: replica.objects('/registry/endpointslices/'),
+        nodes: replica.objects('/registry/minions/'),
+      };
+      const req: PacketRequest = { source: target.source, destination: target.destination, protocol: target.protocol };
+      if (target.port !== undefined) req.port = target.port;
+      try {
+        return { walk: packetWalk(relay.trace.since(-1), req, objs) };
+      } catch (e) {
+        if (e instanceof PacketRequestError) return { walkError: e.message };
+        throw e;
+      }
+    }
   }
 }

@@ -8,6 +8,7 @@
  * changed) and talks to the relay with comlink control calls.
  */
 import * as Comlink from 'comlink';
+import { latestIpvsState, nodeToolOutput } from '../../../../workers/kube-proxy/node-views.ts';
 import { registry } from '../../../../workers/registry.ts';
 import { DEFAULT_EPOCH } from '../../../machinery/api/time.ts';
 import type { Input, Relay } from '../../../machinery/bus/relay.ts';
@@ -306,6 +307,15 @@ async function start(replay?: { inputs: readonly Input[]; until: number }): Prom
           (await crictl.request(`containerd@${node}`, method, payload, `crictl ${method.replace(/^cri\./, '')}`))
             .payload,
         iptablesRestoreInput: () => lastIptablesRuleset(r.trace, node),
+        // In IPVS mode kube-proxy's state is in its sync notes; in iptables mode there is none.
+        ipvsadm: (args) => {
+          const a = nodeToolOutput(r.trace.since(-1), node, args.includes('--stats') ? 'ipvsadm-stats' : 'ipvsadm');
+          return a.status === 200 && latestIpvsState(r.trace.since(-1), node).state ? a.text : undefined;
+        },
+        ipset: () => {
+          const a = nodeToolOutput(r.trace.since(-1), node, 'ipset');
+          return a.status === 200 && a.text !== '' ? a.text : undefined;
+        },
         nodes: () =>
           replica
             ? worldOf(replica, epoch + r.now).nodes.map((n) => ({
@@ -345,6 +355,7 @@ const api: RelayControl = {
     if (page) throw new Error('the cluster has already booted');
     page = { spawner, onWatch };
     config = { seed: options.seed, workers: options.workers ?? 2 };
+    if (options.proxyMode) config.proxyMode = options.proxyMode;
     speed = options.speed;
     links = new HostLinks(spawner);
     const p = new Pusher(onBatch);

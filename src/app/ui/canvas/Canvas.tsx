@@ -61,8 +61,13 @@ function ClusterMap() {
   const hosts = useApp((s) => s.hosts);
   const world = useApp((s) => s.world);
   const seen = useApp((s) => s.addresses);
+  const travelledKey = useApp((s) => Object.keys(s.edgeCounts).sort().join('\n'));
+  const travelled = useMemo(() => (travelledKey === '' ? [] : travelledKey.split('\n')), [travelledKey]);
   const hub = useMemo(() => new PacketHub(), []);
-  const { nodes, edges, drawn, height } = useMemo(() => layout(hosts, world, seen), [hosts, world, seen]);
+  const { nodes, edges, drawn, height } = useMemo(
+    () => layout(hosts, world, seen, travelled),
+    [hosts, world, seen, travelled],
+  );
   const drawnRef = useRef(drawn);
   drawnRef.current = drawn;
   const nodeTypes = useMemo<NodeTypes>(

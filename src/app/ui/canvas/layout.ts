@@ -97,7 +97,13 @@ export interface Layout {
   height: number;
 }
 
-export function layout(hosts: HostView[], world: World, seen: readonly string[] = []): Layout {
+export function layout(
+  hosts: HostView[],
+  world: World,
+  seen: readonly string[] = [],
+  /** Edges messages have travelled ("a|b"): paths beyond the fixed ones (pod traffic, DNS) appear once used. */
+  travelled: readonly string[] = [],
+): Layout {
   const nodes: CanvasNode[] = [];
   const edges: Edge<EdgeData>[] = [];
   const drawn = new Set<string>();
@@ -214,5 +220,11 @@ export function layout(hosts: HostView[], world: World, seen: readonly string[] 
     if (b === 'kubelet') edge(a, `containerd@${nodeOf(a)}`);
   }
   for (const a of drawn) if (binaryOf(a) === 'crictl') edge(a, `containerd@${nodeOf(a)}`);
+  // Data-plane paths, drawn once something used them: a pod's packets between nodes (containerd
+  // stands for the node's network namespaces) and DNS queries to CoreDNS.
+  for (const key of travelled) {
+    const [a, b] = key.split('|') as [string, string];
+    edge(a, b);
+  }
   return { nodes, edges, drawn, height: y };
 }

@@ -63,6 +63,12 @@ function PodChip({ pod }: { pod: WorldPod }) {
   const selected = useApp(
     (s) => s.selection?.type === 'pod' && s.selection.namespace === pod.namespace && s.selection.name === pod.name,
   );
+  const walkEnd = useApp((s) => {
+    const key = `${pod.namespace}/${pod.name}`;
+    if (s.walkEnds?.source === key) return 'walk-source';
+    if (s.walkEnds?.destination === key) return 'walk-destination';
+    return '';
+  });
   return (
     <motion.li
       layout={!reduced}
@@ -73,7 +79,7 @@ function PodChip({ pod }: { pod: WorldPod }) {
     >
       <button
         type="button"
-        className={`cv-pod tone-${podTone(pod.status)}${selected ? ' is-selected' : ''}`}
+        className={`cv-pod tone-${podTone(pod.status)}${selected ? ' is-selected' : ''}${walkEnd ? ` ${walkEnd}` : ''}`}
         aria-label={t.canvas.pod(pod.name, pod.status)}
         aria-pressed={selected}
         title={`${pod.namespace}/${pod.name} · ${pod.status} · ${pod.ip || '-'}`}

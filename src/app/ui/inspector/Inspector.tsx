@@ -58,7 +58,13 @@ export function Inspector() {
           <RulesPanel rules={data.rules} />
         </section>
       )}
-      {selection.type === 'node' && !data?.rules && <p className="small muted">{t.inspector.noRules}</p>}
+      {data?.ipvs && (
+        <section aria-label={t.inspector.ipvs}>
+          <h4>{t.inspector.ipvs}</h4>
+          <Yaml text={data.ipvs} />
+        </section>
+      )}
+      {selection.type === 'node' && !data?.rules && !data?.ipvs && <p className="small muted">{t.inspector.noRules}</p>}
       {data?.recent && (
         <section aria-label={t.inspector.recent}>
           <h4>{t.inspector.recent}</h4>

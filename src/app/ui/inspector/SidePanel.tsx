@@ -6,9 +6,10 @@ import { About, ComponentsPanel } from '../ComponentsPanel.tsx';
 import { EtcdBrowser } from './EtcdBrowser.tsx';
 import { EventsList } from './EventsList.tsx';
 import { Inspector } from './Inspector.tsx';
+import { PacketWalk } from './PacketWalk.tsx';
 import { useInspection } from './useInspection.ts';
 
-const TABS: SideTab[] = ['inspector', 'etcd', 'events', 'components'];
+const TABS: SideTab[] = ['inspector', 'walk', 'etcd', 'events', 'components'];
 
 function Events() {
   const data = useInspection({ type: 'events' }, 1000);
@@ -55,6 +56,7 @@ export function SidePanel() {
         </div>
         <div role="tabpanel" id={`${base}-panel-${tab}`} aria-labelledby={`${base}-tab-${tab}`} className="tabpanel">
           {tab === 'inspector' && <Inspector />}
+          {tab === 'walk' && <PacketWalk />}
           {tab === 'etcd' && <EtcdBrowser />}
           {tab === 'events' && <Events />}
           {tab === 'components' && (

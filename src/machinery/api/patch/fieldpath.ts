@@ -17,6 +17,27 @@ export type Path = PathElement[];
 
 export const fieldPE = (name: string): PathElement => ({ kind: 'field', name });
 
+/** A field element and its serialised form (`f:<name>`). */
+export interface InternedField {
+  pe: PathElement;
+  key: string;
+}
+
+const interned = new Map<string, InternedField>();
+
+/**
+ * The shared element for field `name` (elements are never modified, so the walks, which meet the
+ * same few names on every object, can share one instead of building one per visit).
+ */
+export function internField(name: string): InternedField {
+  let f = interned.get(name);
+  if (f === undefined) {
+    f = { pe: { kind: 'field', name }, key: `f:${name}` };
+    if (interned.size < 20_000) interned.set(name, f);
+  }
+  return f;
+}
+
 /** value.Compare: numbers < strings < booleans < lists < maps < null. */
 export function compareValues(a: unknown, b: unknown): number {
   const rank = (v: unknown) =>
@@ -59,10 +80,11 @@ export function compareValues(a: unknown, b: unknown): number {
   return 0;
 }
 
+const PE_ORDER = { field: 0, key: 1, value: 2, index: 3 } as const;
+
 /** PathElement.Compare: fields < keys < values < indexes. */
 export function comparePE(a: PathElement, b: PathElement): number {
-  const order = { field: 0, key: 1, value: 2, index: 3 };
-  if (a.kind !== b.kind) return order[a.kind] < order[b.kind] ? -1 : 1;
+  if (a.kind !== b.kind) return PE_ORDER[a.kind] < PE_ORDER[b.kind] ? -1 : 1;
   switch (a.kind) {
     case 'field': {
       const bn = (b as { name: string }).name;
@@ -90,15 +112,30 @@ export function comparePE(a: PathElement, b: PathElement): number {
   }
 }
 
+/** Serialised keys and values, by element: the walks meet the same element at every depth below it. */
+const serialized = new WeakMap<PathElement, string>();
+
 /** The FieldsV1 member name of a path element: `f:name`, `k:{"name":"c"}`, `v:"x"`, `i:0`. */
 export function serializePE(pe: PathElement): string {
   switch (pe.kind) {
     case 'field':
       return `f:${pe.name}`;
-    case 'key':
-      return `k:{${pe.fields.map(([n, v]) => `${goJSON(n)}:${goJSON(v)}`).join(',')}}`;
-    case 'value':
-      return `v:${goJSON(pe.value)}`;
+    case 'key': {
+      let s = serialized.get(pe);
+      if (s === undefined) {
+        s = `k:{${pe.fields.map(([n, v]) => `${goJSON(n)}:${goJSON(v)}`).join(',')}}`;
+        serialized.set(pe, s);
+      }
+      return s;
+    }
+    case 'value': {
+      let s = serialized.get(pe);
+      if (s === undefined) {
+        s = `v:${goJSON(pe.value)}`;
+        serialized.set(pe, s);
+      }
+      return s;
+    }
     case 'index':
       return `i:${pe.index}`;
   }
@@ -161,11 +198,41 @@ export function pathString(p: Path): string {
 
 /**
  * fieldpath.Set: a tree of members (paths in the set) and children (prefixes of longer paths).
- * Operations return new sets; `insert` mutates.
+ * Operations return new sets; `insert` mutates, and only sets being built are inserted into, so
+ * results share subtrees (and an operation with an empty side returns the other side itself).
  */
+export interface FieldSetChild {
+  pe: PathElement;
+  set: FieldSet;
+}
+
+const NO_MEMBERS: ReadonlyMap<string, PathElement> = new Map();
+const NO_CHILDREN: ReadonlyMap<string, FieldSetChild> = new Map();
+
 export class FieldSet {
-  readonly members = new Map<string, PathElement>();
-  readonly children = new Map<string, { pe: PathElement; set: FieldSet }>();
+  // Most sets in a walk are small or empty: the maps are made on the first insertion.
+  private m: Map<string, PathElement> | undefined;
+  private c: Map<string, FieldSetChild> | undefined;
+
+  /** Paths that end here, by serialised element. */
+  get members(): ReadonlyMap<string, PathElement> {
+    return this.m ?? NO_MEMBERS;
+  }
+
+  /** Longer paths, by serialised first element. */
+  get children(): ReadonlyMap<string, FieldSetChild> {
+    return this.c ?? NO_CHILDREN;
+  }
+
+  /** For a set being built: adds a member. */
+  setMember(key: string, pe: PathElement): void {
+    (this.m ??= new Map()).set(key, pe);
+  }
+
+  /** For a set being built: sets the subtree under `key`. */
+  setChild(key: string, child: FieldSetChild): void {
+    (this.c ??= new Map()).set(key, child);
+  }
 
   static of(...paths: Path[]): FieldSet {
     const s = new FieldSet();
@@ -174,24 +241,29 @@ export class FieldSet {
   }
 
   isEmpty(): boolean {
-    return this.members.size === 0 && this.children.size === 0;
+    return (this.m === undefined || this.m.size === 0) && (this.c === undefined || this.c.size === 0);
   }
 
   insert(path: Path): void {
+    this.insertKeyed(path, undefined);
+  }
+
+  /** insert, with each element's serialised form already at hand (`keys[i]` is serializePE(path[i])). */
+  insertKeyed(path: Path, keys: readonly string[] | undefined): void {
     if (path.length === 0) return;
     let cur: FieldSet = this;
     for (let i = 0; i < path.length - 1; i++) {
       const pe = path[i] as PathElement;
-      const k = serializePE(pe);
+      const k = keys ? (keys[i] as string) : serializePE(pe);
       let child = cur.children.get(k);
       if (!child) {
         child = { pe, set: new FieldSet() };
-        cur.children.set(k, child);
+        cur.setChild(k, child);
       }
       cur = child.set;
     }
     const last = path[path.length - 1] as PathElement;
-    cur.members.set(serializePE(last), last);
+    cur.setMember(keys ? (keys[path.length - 1] as string) : serializePE(last), last);
   }
 
   has(path: Path): boolean {
@@ -211,58 +283,64 @@ export class FieldSet {
   }
 
   union(o: FieldSet): FieldSet {
+    if (o.isEmpty()) return this;
+    if (this.isEmpty()) return o;
     const out = new FieldSet();
-    for (const [k, pe] of this.members) out.members.set(k, pe);
-    for (const [k, pe] of o.members) out.members.set(k, pe);
+    for (const [k, pe] of this.members) out.setMember(k, pe);
+    for (const [k, pe] of o.members) out.setMember(k, pe);
     for (const [k, c] of this.children) {
       const oc = o.children.get(k);
-      out.children.set(k, { pe: c.pe, set: oc ? c.set.union(oc.set) : c.set });
+      out.setChild(k, { pe: c.pe, set: oc ? c.set.union(oc.set) : c.set });
     }
-    for (const [k, c] of o.children) if (!out.children.has(k)) out.children.set(k, c);
+    for (const [k, c] of o.children) if (!out.children.has(k)) out.setChild(k, c);
     return out;
   }
 
   intersection(o: FieldSet): FieldSet {
+    if (this.isEmpty()) return this;
+    if (o.isEmpty()) return o;
     const out = new FieldSet();
-    for (const [k, pe] of this.members) if (o.members.has(k)) out.members.set(k, pe);
+    for (const [k, pe] of this.members) if (o.members.has(k)) out.setMember(k, pe);
     for (const [k, c] of this.children) {
       const oc = o.children.get(k);
       if (!oc) continue;
       const s = c.set.intersection(oc.set);
-      if (!s.isEmpty()) out.children.set(k, { pe: c.pe, set: s });
+      if (!s.isEmpty()) out.setChild(k, { pe: c.pe, set: s });
     }
     return out;
   }
 
   /** Set.Difference: members of `o` go, and o's subtrees are subtracted from children. */
   difference(o: FieldSet): FieldSet {
+    if (this.isEmpty() || o.isEmpty()) return this;
     const out = new FieldSet();
-    for (const [k, pe] of this.members) if (!o.members.has(k)) out.members.set(k, pe);
+    for (const [k, pe] of this.members) if (!o.members.has(k)) out.setMember(k, pe);
     for (const [k, c] of this.children) {
       const oc = o.children.get(k);
       if (!oc) {
-        out.children.set(k, c);
+        out.setChild(k, c);
         continue;
       }
       const s = c.set.difference(oc.set);
-      if (!s.isEmpty()) out.children.set(k, { pe: c.pe, set: s });
+      if (!s.isEmpty()) out.setChild(k, { pe: c.pe, set: s });
     }
     return out;
   }
 
   /** Set.RecursiveDifference: a member of `o` also removes everything below it. */
   recursiveDifference(o: FieldSet): FieldSet {
+    if (this.isEmpty() || o.isEmpty()) return this;
     const out = new FieldSet();
-    for (const [k, pe] of this.members) if (!o.members.has(k)) out.members.set(k, pe);
+    for (const [k, pe] of this.members) if (!o.members.has(k)) out.setMember(k, pe);
     for (const [k, c] of this.children) {
       if (o.members.has(k)) continue;
       const oc = o.children.get(k);
       if (!oc) {
-        out.children.set(k, c);
+        out.setChild(k, c);
         continue;
       }
       const s = c.set.recursiveDifference(oc.set);
-      if (!s.isEmpty()) out.children.set(k, { pe: c.pe, set: s });
+      if (!s.isEmpty()) out.setChild(k, { pe: c.pe, set: s });
     }
     return out;
   }
@@ -288,10 +366,21 @@ export class FieldSet {
   private emit(includeSelf: boolean): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     if (includeSelf) out['.'] = {};
-    const keys = new Map<string, PathElement>();
-    for (const [k, pe] of this.members) keys.set(k, pe);
-    for (const [k, c] of this.children) keys.set(k, c.pe);
-    for (const [k] of [...keys].sort((a, b) => comparePE(a[1], b[1]))) {
+    const keys: [string, PathElement][] = [];
+    let fieldsOnly = true;
+    for (const [k, pe] of this.members) {
+      keys.push([k, pe]);
+      if (pe.kind !== 'field') fieldsOnly = false;
+    }
+    for (const [k, c] of this.children) {
+      if (this.members.has(k)) continue;
+      keys.push([k, c.pe]);
+      if (c.pe.kind !== 'field') fieldsOnly = false;
+    }
+    // Field members are `f:<name>`, so their text order is comparePE's order.
+    if (fieldsOnly) keys.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    else keys.sort((a, b) => comparePE(a[1], b[1]));
+    for (const [k] of keys) {
       const child = this.children.get(k);
       out[k] = child ? child.set.emit(this.members.has(k)) : {};
     }
@@ -303,13 +392,15 @@ export class FieldSet {
     if (!isObject(v)) return s;
     for (const [k, sub] of Object.entries(v)) {
       if (k === '.') continue;
-      const pe = deserializePE(k);
-      const key = serializePE(pe);
+      // A field member's name is already in serialised form; other kinds are normalised.
+      const field = k.length >= 2 && k.charCodeAt(0) === 102 && k.charCodeAt(1) === 58; // 'f:'
+      const pe: PathElement = field ? internField(k.slice(2)).pe : deserializePE(k);
+      const key = field ? k : serializePE(pe);
       const isObj = isObject(sub);
-      if (!isObj || Object.keys(sub).length === 0 || '.' in sub) s.members.set(key, pe);
+      if (!isObj || Object.keys(sub).length === 0 || '.' in sub) s.setMember(key, pe);
       if (isObj) {
         const child = FieldSet.fromFieldsV1(sub);
-        if (!child.isEmpty()) s.children.set(key, { pe, set: child });
+        if (!child.isEmpty()) s.setChild(key, { pe, set: child });
       }
     }
     return s;

@@ -65,8 +65,37 @@ interface ManagerInfo {
   subresource?: string;
 }
 
+/**
+ * Memoises a pure function of a string in a bounded map: every write asks the same few questions
+ * (the same managers, the same timestamps), and the answers are immutable.
+ */
+function memo<T>(fn: (key: string) => T, limit = 4096): (key: string) => T {
+  const cache = new Map<string, T>();
+  return (key) => {
+    let v = cache.get(key);
+    if (v === undefined && !cache.has(key)) {
+      v = fn(key);
+      if (cache.size >= limit) cache.clear();
+      cache.set(key, v);
+    }
+    return v as T;
+  };
+}
+
+const identifierOf = memo((k: string) => {
+  const [manager, operation, apiVersion, subresource] = k.split('\u0000') as [string, string, string, string];
+  return buildManagerIdentifier({ manager, operation, apiVersion: apiVersion || undefined, subresource: subresource || undefined });
+});
+
 /** BuildManagerIdentifier: the entry without time and fields (and without apiVersion for appliers). */
 function managerIdentifier(e: ManagerInfo): string {
+  const parts = [e.manager, e.operation, e.apiVersion ?? '', e.subresource ?? ''];
+  // Only plain strings are memoised (a client's managedFields may hold anything).
+  for (const p of parts) if (typeof p !== 'string' || p.includes('\u0000')) return buildManagerIdentifier(e);
+  return identifierOf(parts.join('\u0000'));
+}
+
+function buildManagerIdentifier(e: ManagerInfo): string {
   const o: Record<string, string> = {};
   if (e.manager) o.manager = e.manager;
   if (e.operation) o.operation = e.operation;
@@ -75,7 +104,9 @@ function managerIdentifier(e: ManagerInfo): string {
   return JSON.stringify(o);
 }
 
-function parseIdentifier(id: string): ManagerInfo {
+const parseIdentifier: (id: string) => Readonly<ManagerInfo> = memo((id) => Object.freeze(parseIdentifierText(id)));
+
+function parseIdentifierText(id: string): ManagerInfo {
   try {
     const o = JSON.parse(id) as Record<string, string>;
     return {
@@ -134,10 +165,18 @@ function decodeManagedFields(entries: unknown): Managed {
   return m;
 }
 
-function seconds(t: string | undefined): number {
-  if (!t) return 0;
+const secondsOf = memo((t: string) => {
   const ms = parseRFC3339(t);
   return Number.isNaN(ms) ? 0 : Math.floor(ms / 1000);
+});
+
+function seconds(t: string | undefined): number {
+  if (!t) return 0;
+  return secondsOf(t);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** encodeManagedFields + sortEncodedManagedFields: by operation, time, manager, apiVersion, subresource. */
@@ -157,7 +196,6 @@ function encodeManagedFields(m: Managed): ManagedFieldsEntry[] {
     if (info.subresource) e.subresource = info.subresource;
     out.push(e);
   }
-  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   out.sort(
     (p, q) =>
       cmp(p.operation, q.operation) ||
@@ -201,6 +239,9 @@ function stripFields(m: Managed, id: string): void {
 
 /** capUpdateManagers: folds the oldest Update entries into `ancient-changes` past the cap. */
 function capUpdateManagers(m: Managed): void {
+  let count = 0;
+  for (const vs of m.fields.values()) if (!vs.applied) count++;
+  if (count <= MAX_UPDATE_MANAGERS) return;
   const updaters = [...m.fields].filter(([, vs]) => !vs.applied).map(([id]) => id);
   if (updaters.length <= MAX_UPDATE_MANAGERS) return;
   updaters.sort((a, b) => seconds(m.times.get(a)) - seconds(m.times.get(b)) || (a < b ? -1 : a > b ? 1 : 0));
@@ -249,9 +290,29 @@ function withoutManagedFields(obj: KObject): KObject {
   return { ...obj, metadata: md };
 }
 
-function normalizeTime(now: string): string {
+const normalizeTime = memo((now: string) => {
   const ms = parseRFC3339(now);
   return Number.isNaN(ms) ? now : formatRFC3339(ms);
+}, 64);
+
+/** zeroValue of each kind, built once (the walks only read it). */
+const zeroValues = new WeakMap<StructNode, JsonObject>();
+
+function zeroOf(schema: StructNode): JsonObject {
+  let z = zeroValues.get(schema);
+  if (!z) {
+    z = deepFreeze(zeroValue(schema));
+    zeroValues.set(schema, z);
+  }
+  return z;
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v !== null && typeof v === 'object') {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
 }
 
 // ---- structured merge (merge/update.go) -----------------------------------------------------
@@ -606,7 +667,7 @@ export function updateManagedFields(
     return out;
   }
 
-  const liveObj: JsonObject = old ? withoutManagedFields(old) : zeroValue(ctx.schema);
+  const liveObj: JsonObject = old ? withoutManagedFields(old) : zeroOf(ctx.schema);
   const newObj = withoutManagedFields(next);
   const id = managerIdentifier({ manager: manager || 'unknown', operation, apiVersion, subresource });
 

@@ -497,6 +497,16 @@ export function childOf(node: TypeNode, key: string): ChildType {
   return { t: D, named: node.k === 'deduced', smp: undefined };
 }
 
+/** childOf(node, key).t, without building the ChildType (the walks ask for it at every member). */
+export function childType(node: TypeNode, key: string): TypeNode {
+  if (node.k === 'struct') {
+    const fld = node.fields[key];
+    return fld ? fld.t : D;
+  }
+  if (node.k === 'map') return node.elem;
+  return D;
+}
+
 /** The element type of a list node (deduced otherwise). */
 export function elemOf(node: TypeNode): TypeNode {
   return node.k === 'list' ? node.elem : D;

@@ -10,9 +10,9 @@
  *
  * Absent members are `undefined`; JSON null is a present value, as in upstream.
  */
-import { FieldSet, fieldPE, keyPE, type Path, type PathElement, serializePE } from './fieldpath.ts';
+import { FieldSet, fieldPE, internField, keyPE, type Path, type PathElement, serializePE } from './fieldpath.ts';
 import { deepEqual, isObject, type JsonObject } from './json.ts';
-import { childOf, elemOf, type ListNode, resolveNode, type TypeNode } from './schema.ts';
+import { childOf, childType, elemOf, type ListNode, resolveNode, type TypeNode } from './schema.ts';
 
 export class TypedError extends Error {}
 
@@ -122,16 +122,22 @@ export function toFieldSet(v: unknown, node: TypeNode, errors: string[] = []): F
 // ---- merge and compare (the merging walker) -------------------------------------------------
 
 interface Walker {
-  /** Leaf rule: returns the output value (undefined: absent). */
-  leaf(path: Path, lhs: unknown, rhs: unknown): unknown;
+  /**
+   * Leaf rule: returns the output value (undefined: absent). `path` and `keys` (each element's
+   * serialised form) are the walk's own stacks: read them during the call, never keep them.
+   */
+  leaf(path: Path, keys: string[], lhs: unknown, rhs: unknown): unknown;
   /** After a non-leaf node's children were visited. */
-  post(path: Path, lhs: unknown, rhs: unknown): void;
+  post(path: Path, keys: string[], lhs: unknown, rhs: unknown): void;
 }
 
 function isEmpty(v: unknown): boolean {
   if (v === undefined || v === null) return true;
   if (Array.isArray(v)) return v.length === 0;
-  if (isObject(v)) return Object.keys(v).length === 0;
+  if (isObject(v)) {
+    for (const k in v) if (Object.hasOwn(v, k)) return false;
+    return true;
+  }
   return false;
 }
 
@@ -140,49 +146,75 @@ function index(n: ListNode, list: unknown): { order: PathElement[]; items: Map<s
   const order: PathElement[] = [];
   const items = new Map<string, unknown>();
   if (!Array.isArray(list)) return { order, items };
-  list.forEach((item, i) => {
+  for (let i = 0; i < list.length; i++) {
+    const item: unknown = list[i];
     let pe: PathElement;
     try {
       pe = listItemPE(n, i, item);
     } catch {
-      return;
+      continue;
     }
     const k = serializePE(pe);
-    if (items.has(k)) return;
+    if (items.has(k)) continue;
     items.set(k, item);
     order.push(pe);
-  });
+  }
   return { order, items };
 }
 
-function walk(lhs: unknown, rhs: unknown, node: TypeNode, path: Path, w: Walker): unknown {
+function walk(lhs: unknown, rhs: unknown, node: TypeNode, path: Path, keys: string[], w: Walker): unknown {
   const n = concrete(node, lhs, rhs);
-  if (n.k === 'scalar' || n.k === 'deduced') return w.leaf(path, lhs, rhs);
+  if (n.k === 'scalar' || n.k === 'deduced') return w.leaf(path, keys, lhs, rhs);
   if ((n.k !== 'list' && n.atomic) || (n.k === 'list' && n.rel === 'atomic') || (isEmpty(lhs) && isEmpty(rhs))) {
-    return w.leaf(path, lhs, rhs);
+    return w.leaf(path, keys, lhs, rhs);
   }
   let out: unknown;
-  if (n.k === 'list') out = walkList(n, lhs, rhs, path, w);
+  if (n.k === 'list') out = walkList(n, lhs, rhs, path, keys, w);
   else {
     const L = isObject(lhs) ? lhs : undefined;
     const R = isObject(rhs) ? rhs : undefined;
-    const o: JsonObject = {};
-    const keys = [...Object.keys(L ?? {}), ...Object.keys(R ?? {}).filter((k) => !L || !(k in L))];
-    for (const key of keys) {
-      const lv = L?.[key];
-      const rv = R?.[key];
-      if (lv === undefined && rv === undefined) continue;
-      const v = walk(lv, rv, childOf(n, key).t, [...path, fieldPE(key)], w);
-      if (v !== undefined) o[key] = v;
-    }
-    out = Object.keys(o).length > 0 ? o : undefined;
+    let o: JsonObject | undefined;
+    // Members of the left side, then those only on the right (`in`: inherited names count as the
+    // left side's). Own enumerable members only, in Object.keys order.
+    if (L)
+      for (const key in L) {
+        if (!Object.hasOwn(L, key)) continue;
+        const v = walkMember(L[key], R?.[key], n, key, path, keys, w);
+        if (v !== undefined) (o ??= {})[key] = v;
+      }
+    if (R)
+      for (const key in R) {
+        if (!Object.hasOwn(R, key) || (L && key in L)) continue;
+        const v = walkMember(undefined, R[key], n, key, path, keys, w);
+        if (v !== undefined) (o ??= {})[key] = v;
+      }
+    out = o;
   }
-  w.post(path, lhs, rhs);
+  w.post(path, keys, lhs, rhs);
   return out;
 }
 
+function walkMember(
+  lv: unknown,
+  rv: unknown,
+  n: TypeNode,
+  key: string,
+  path: Path,
+  keys: string[],
+  w: Walker,
+): unknown {
+  if (lv === undefined && rv === undefined) return undefined;
+  const f = internField(key);
+  path.push(f.pe);
+  keys.push(f.key);
+  const v = walk(lv, rv, childType(n, key), path, keys, w);
+  path.pop();
+  keys.pop();
+  return v;
+}
+
 /** mergingWalker.visitListItems: the order of the result follows upstream's interleaving. */
-function walkList(n: ListNode, lhs: unknown, rhs: unknown, path: Path, w: Walker): unknown {
+function walkList(n: ListNode, lhs: unknown, rhs: unknown, path: Path, keys: string[], w: Walker): unknown {
   const out: unknown[] = [];
   const r = index(n, rhs);
   const l = index(n, lhs);
@@ -194,8 +226,12 @@ function walkList(n: ListNode, lhs: unknown, rhs: unknown, path: Path, w: Walker
     nextShared = pe ? serializePE(pe) : undefined;
   };
   advance();
-  const item = (pe: PathElement, lc: unknown, rc: unknown) => {
-    const v = walk(lc, rc, n.elem, [...path, pe], w);
+  const item = (pe: PathElement, k: string, lc: unknown, rc: unknown) => {
+    path.push(pe);
+    keys.push(k);
+    const v = walk(lc, rc, n.elem, path, keys, w);
+    path.pop();
+    keys.pop();
     if (v !== undefined) out.push(v);
   };
   let li = 0;
@@ -205,7 +241,7 @@ function walkList(n: ListNode, lhs: unknown, rhs: unknown, path: Path, w: Walker
       const lk = serializePE(l.order[li] as PathElement);
       const rk = serializePE(r.order[ri] as PathElement);
       if (lk === rk) {
-        item(l.order[li] as PathElement, l.items.get(lk), r.items.get(rk));
+        item(l.order[li] as PathElement, lk, l.items.get(lk), r.items.get(rk));
         li++;
         ri++;
         advance();
@@ -220,7 +256,7 @@ function walkList(n: ListNode, lhs: unknown, rhs: unknown, path: Path, w: Walker
       const pe = l.order[li] as PathElement;
       const lk = serializePE(pe);
       if (!r.items.has(lk)) {
-        item(pe, l.items.get(lk), undefined);
+        item(pe, lk, l.items.get(lk), undefined);
         li++;
         continue;
       }
@@ -228,7 +264,7 @@ function walkList(n: ListNode, lhs: unknown, rhs: unknown, path: Path, w: Walker
     if (ri < r.order.length) {
       const pe = r.order[ri] as PathElement;
       const rk = serializePE(pe);
-      item(pe, l.items.get(rk), r.items.get(rk));
+      item(pe, rk, l.items.get(rk), r.items.get(rk));
       ri++;
       if (nextShared === rk) advance();
     }
@@ -236,12 +272,16 @@ function walkList(n: ListNode, lhs: unknown, rhs: unknown, path: Path, w: Walker
   return out.length > 0 ? out : undefined;
 }
 
+const MERGE: Walker = {
+  leaf(_p, _k, l, r) {
+    return r !== undefined ? r : l;
+  },
+  post() {},
+};
+
 /** TypedValue.Merge: `rhs` (an applied configuration) over `lhs`; no field is removed. */
 export function merge(lhs: unknown, rhs: unknown, node: TypeNode): unknown {
-  return walk(lhs, rhs, node, [], {
-    leaf: (_p, l, r) => (r !== undefined ? r : l),
-    post: () => {},
-  });
+  return walk(lhs, rhs, node, [], [], MERGE);
 }
 
 export interface Comparison {
@@ -250,22 +290,25 @@ export interface Comparison {
   removed: FieldSet;
 }
 
+class CompareWalker implements Walker {
+  readonly c: Comparison = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
+  leaf(p: Path, k: string[], l: unknown, r: unknown): unknown {
+    if (l === undefined) this.c.added.insertKeyed(p, k);
+    else if (r === undefined) this.c.removed.insertKeyed(p, k);
+    else if (!deepEqual(l, r)) this.c.modified.insertKeyed(p, k);
+    return undefined;
+  }
+  post(p: Path, k: string[], l: unknown, r: unknown): void {
+    if (l === undefined) this.c.added.insertKeyed(p, k);
+    else if (r === undefined) this.c.removed.insertKeyed(p, k);
+  }
+}
+
 /** TypedValue.Compare. */
 export function compare(lhs: unknown, rhs: unknown, node: TypeNode): Comparison {
-  const c: Comparison = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
-  walk(lhs, rhs, node, [], {
-    leaf: (p, l, r) => {
-      if (l === undefined) c.added.insert(p);
-      else if (r === undefined) c.removed.insert(p);
-      else if (!deepEqual(l, r)) c.modified.insert(p);
-      return undefined;
-    },
-    post: (p, l, r) => {
-      if (l === undefined) c.added.insert(p);
-      else if (r === undefined) c.removed.insert(p);
-    },
-  });
-  return c;
+  const w = new CompareWalker();
+  walk(lhs, rhs, node, [], [], w);
+  return w.c;
 }
 
 /** Comparison.ExcludeFields. */
@@ -319,15 +362,15 @@ export function removeItems(v: unknown, set: FieldSet, node: TypeNode): unknown 
 /** Set.EnsureNamedFieldsAreMembers: struct fields with owned children count as owned themselves. */
 export function ensureNamedFieldsAreMembers(set: FieldSet, node: TypeNode): FieldSet {
   const out = new FieldSet();
-  for (const [k, pe] of set.members) out.members.set(k, pe);
+  for (const [k, pe] of set.members) out.setMember(k, pe);
   for (const [k, c] of set.children) {
     let childType: TypeNode;
     if (c.pe.kind === 'field') {
       const ct = childOf(node, c.pe.name);
       childType = ct.t;
-      if (ct.named) out.members.set(k, c.pe);
+      if (ct.named) out.setMember(k, c.pe);
     } else childType = elemOf(node);
-    out.children.set(k, { pe: c.pe, set: ensureNamedFieldsAreMembers(c.set, childType) });
+    out.setChild(k, { pe: c.pe, set: ensureNamedFieldsAreMembers(c.set, childType) });
   }
   return out;
 }

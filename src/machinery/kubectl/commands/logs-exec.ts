@@ -2,7 +2,9 @@
  * kubectl logs and kubectl exec: find the pod (directly, or the first pod of a workload's
  * selector), pick the container (-c, the default-container annotation, else the first, saying
  * "Defaulted container ..."), then ask for pods/NAME/log or pods/NAME/exec. The kubelet answers
- * through kube-apiserver; exec's streams are not simulated yet, so exec prints what it returns.
+ * through kube-apiserver. exec's streams are not simulated: the command runs to its end and its
+ * stdout, stderr and final status (the error channel's Status) come back in one answer, printed as
+ * kubectl prints them ("command terminated with exit code N", exiting with N).
  */
 import type { KObject } from '../../api/types.ts';
 import { CommandError } from '../../printers/errors.ts';
@@ -197,6 +199,11 @@ export const execCommand: Command = {
       },
     );
     const body = r.body as Any;
+    if (r.status >= 300) {
+      // The stream never opened: kubectl reports the upgrade failure with the server's message.
+      const msg = typeof body === 'string' ? body.trim() : (body?.message ?? `status ${r.status}`);
+      throw new CommandError(`unable to upgrade connection: ${msg}`);
+    }
     if (typeof body === 'string') {
       ctx.print(body);
       return;
@@ -204,8 +211,18 @@ export const execCommand: Command = {
     if (body && typeof body === 'object') {
       if (typeof body.stdout === 'string') ctx.print(body.stdout);
       if (typeof body.stderr === 'string') ctx.printErr(body.stderr);
+      // The error channel's Status (remotecommand): NonZeroExitCode carries the exit code, which
+      // kubectl exits with; any other failure is an error.
+      const st = body.status;
+      if (st && st.status === 'Failure') {
+        if (st.reason === 'NonZeroExitCode') {
+          const code = Number(st.details?.causes?.find((c: Any) => c.reason === 'ExitCode')?.message ?? 1);
+          throw new CommandError(`command terminated with exit code ${code}`, code, true);
+        }
+        throw new CommandError(String(st.message ?? 'error executing command'));
+      }
       const code = typeof body.exitCode === 'number' ? body.exitCode : 0;
-      if (code !== 0) throw new CommandError(`command terminated with exit code ${code}`, code);
+      if (code !== 0) throw new CommandError(`command terminated with exit code ${code}`, code, true);
     }
   },
 };

@@ -337,6 +337,7 @@ const self = fileURLToPath(import.meta.url);
 export function measure(side: Side, w: Workload, timeoutMs = 900_000): Promise<WorkloadRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', self, side, String(w.pods), String(w.workers)], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -203,6 +203,14 @@ export const en = {
     reply: (from: string, to: string, seen: string) =>
       `The reply leaves ${from} for ${to}; conntrack makes it come from ${seen}.`,
     possible: 'Every destination these rules allow',
+    results: {
+      delivered: 'delivered',
+      refused: 'refused',
+      'no route': 'no route',
+      dropped: 'dropped',
+      'no answer': 'no answer',
+      unresolved: 'name not resolved',
+    },
     where: 'Destination',
     probability: 'Probability',
   },
@@ -287,9 +295,6 @@ export const en = {
     applying: 'Applying… (if the clock is paused, press Play)',
     applied: 'Applied. The command and its output are in the console too.',
     output: 'kubectl output',
-    lint: {
-      unknownField: 'unknown field',
-    },
   },
   console: {
     heading: 'Console',

@@ -203,6 +203,14 @@ export const ko = {
     reply: (from: string, to: string, seen: string) =>
       `응답은 ${from}에서 ${to}(으)로 가고, conntrack이 출발지를 ${seen}(으)로 바꿉니다.`,
     possible: '이 규칙이 허용하는 모든 도착지',
+    results: {
+      delivered: '전달됨',
+      refused: '거부됨',
+      'no route': '경로 없음',
+      dropped: '버려짐',
+      'no answer': '응답 없음',
+      unresolved: '이름을 찾지 못함',
+    },
     where: '도착지',
     probability: '확률',
   },
@@ -286,9 +294,6 @@ export const ko = {
     applying: '적용하는 중… (시계가 멈춰 있으면 재생을 누르세요)',
     applied: '적용했습니다. 명령과 출력은 콘솔에도 있습니다.',
     output: 'kubectl 출력',
-    lint: {
-      unknownField: '알 수 없는 필드',
-    },
   },
   console: {
     heading: '콘솔',

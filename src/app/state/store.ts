@@ -4,7 +4,7 @@
  * state; React reads the store through narrow selectors (see context.tsx).
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { EMPTY_WORLD, type World } from '../../machinery/view/world.ts';
+import { EMPTY_WORLD, type World } from '../../machinery/view/world-types.ts';
 import type { Flow, TimelineView } from '../cluster/protocol.ts';
 import {
   type Batch,

@@ -4,7 +4,7 @@
  * cluster, so completing never sends a request).
  */
 import { RESOURCES } from '../api/resources.ts';
-import { TOP_LEVEL } from './kubectl.ts';
+import { TOP_LEVEL } from './top-level.ts';
 
 export interface Completion {
   /** The line with the word completed as far as every candidate agrees. */

@@ -3,11 +3,13 @@
  * kubectl v1.32, over whatever transport `io` provides (the bus in the browser, HTTP headless,
  * a fake in tests). Entry point: runKubectl(argv, io).
  */
+
 import { CommandError, renderError } from '../printers/errors.ts';
 import { type Command, GLOBAL_FLAGS, GLOBAL_VALUE_FLAGS } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 import { Ctx } from './context.ts';
 import { FlagError, Flags, parseFlags } from './flags.ts';
+import { TOP_LEVEL } from './top-level.ts';
 import type { KubectlIO, KubectlResult } from './types.ts';
 
 export type { KubectlCache, KubectlIO, KubectlResult, WatchEvent, WatchHandle } from './types.ts';
@@ -48,53 +50,6 @@ function levenshtein(a: string, b: string): number {
 function suggestions(word: string, names: string[]): string[] {
   return names.filter((n) => levenshtein(word.toLowerCase(), n.toLowerCase()) <= 2 || n.startsWith(word.toLowerCase()));
 }
-
-/** kubectl's commands in the order they are registered (cobra suggests in this order). */
-export const TOP_LEVEL = [
-  'create',
-  'expose',
-  'run',
-  'set',
-  'explain',
-  'get',
-  'edit',
-  'delete',
-  'rollout',
-  'scale',
-  'autoscale',
-  'certificate',
-  'cluster-info',
-  'top',
-  'cordon',
-  'uncordon',
-  'drain',
-  'taint',
-  'describe',
-  'logs',
-  'attach',
-  'exec',
-  'port-forward',
-  'proxy',
-  'cp',
-  'auth',
-  'debug',
-  'events',
-  'diff',
-  'apply',
-  'patch',
-  'replace',
-  'wait',
-  'kustomize',
-  'label',
-  'annotate',
-  'completion',
-  'config',
-  'plugin',
-  'version',
-  'api-versions',
-  'api-resources',
-  'options',
-];
 
 export const HELP = `kubectl controls the Kubernetes cluster manager.
 

@@ -7,54 +7,10 @@ import type { KObject } from '../api/types.ts';
 import { podStatusColumns } from '../printers/columns.ts';
 import type { EtcdReplica } from './replica.ts';
 
-export interface WorldNode {
-  name: string;
-  /** The Ready condition's status: True, False or Unknown ('' before the kubelet first reports). */
-  ready: string;
-  roles: string[];
-  unschedulable: boolean;
-  taints: string[];
-  internalIP: string;
-  podCIDR: string;
-}
+import type { World, WorldNode, WorldPod, WorldService, WorldWorkload } from './world-types.ts';
 
-export interface WorldPod {
-  namespace: string;
-  name: string;
-  node: string;
-  /** kubectl's STATUS column: Pending, ContainerCreating, Running, CrashLoopBackOff, Terminating, ... */
-  status: string;
-  ready: string;
-  restarts: string;
-  ip: string;
-  /** The controller that owns it, as `Kind/name`, or '' for a bare pod. */
-  owner: string;
-}
-
-export interface WorldService {
-  namespace: string;
-  name: string;
-  type: string;
-  clusterIP: string;
-  ports: string;
-}
-
-export interface WorldWorkload {
-  kind: string;
-  namespace: string;
-  name: string;
-  ready: string;
-}
-
-export interface World {
-  revision: number;
-  nodes: WorldNode[];
-  pods: WorldPod[];
-  services: WorldService[];
-  workloads: WorldWorkload[];
-}
-
-export const EMPTY_WORLD: World = { revision: 0, nodes: [], pods: [], services: [], workloads: [] };
+export { EMPTY_WORLD } from './world-types.ts';
+export type { World, WorldNode, WorldPod, WorldService, WorldWorkload };
 
 type Obj = Record<string, unknown>;
 const o = (v: unknown): Obj => (v && typeof v === 'object' ? (v as Obj) : {});

@@ -64,10 +64,27 @@ function ClusterMap() {
   const travelledKey = useApp((s) => Object.keys(s.edgeCounts).sort().join('\n'));
   const travelled = useMemo(() => (travelledKey === '' ? [] : travelledKey.split('\n')), [travelledKey]);
   const hub = useMemo(() => new PacketHub(), []);
-  const { nodes, edges, drawn, height } = useMemo(
-    () => layout(hosts, world, seen, travelled),
-    [hosts, world, seen, travelled],
-  );
+  // Nodes and edges that did not change keep their object identity, so React Flow and the memoised
+  // node components skip them: a pod changing phase re-renders its node's box, not the whole map.
+  const previous = useRef(new Map<string, { sig: string; value: unknown }>());
+  const { nodes, edges, drawn, height } = useMemo(() => {
+    const next = layout(hosts, world, seen, travelled);
+    const cache = previous.current;
+    const fresh = new Map<string, { sig: string; value: unknown }>();
+    const keep =
+      (prefix: string) =>
+      <T extends { id: string }>(x: T): T => {
+        const key = prefix + x.id;
+        const sig = JSON.stringify(x);
+        const old = cache.get(key);
+        const value = old && old.sig === sig ? (old.value as T) : x;
+        fresh.set(key, { sig, value });
+        return value;
+      };
+    const out = { ...next, nodes: next.nodes.map(keep('n:')), edges: next.edges.map(keep('e:')) };
+    previous.current = fresh;
+    return out;
+  }, [hosts, world, seen, travelled]);
   const drawnRef = useRef(drawn);
   drawnRef.current = drawn;
   const nodeTypes = useMemo<NodeTypes>(

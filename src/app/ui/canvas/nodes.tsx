@@ -71,7 +71,6 @@ function PodChip({ pod }: { pod: WorldPod }) {
   });
   return (
     <motion.li
-      layout={!reduced}
       initial={reduced ? false : { opacity: 0, scale: 0.6 }}
       animate={{ opacity: 1, scale: 1 }}
       exit={reduced ? { opacity: 0 } : { opacity: 0, scale: 0.6 }}

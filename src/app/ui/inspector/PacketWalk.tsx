@@ -104,7 +104,7 @@ export function PacketWalk() {
       {w && (
         <section aria-label={t.walk.result} className="walk-result">
           <p className={`walk-outcome outcome-${w.delivery.result.replace(' ', '-')}`} role="status">
-            <strong>{w.delivery.result}</strong> — {w.delivery.detail}
+            <strong>{t.walk.results[w.delivery.result]}</strong> — {w.delivery.detail}
           </p>
           {w.resolution && (
             <>

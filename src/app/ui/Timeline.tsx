@@ -50,7 +50,7 @@ export function Timeline() {
         }}
       />
       <span className="timeline-pos mono" aria-hidden="true">
-        {simSeconds(value)} / {simSeconds(head)} s
+        {t.time.seconds(simSeconds(value))} / {t.time.seconds(simSeconds(head))}
       </span>
       <span className="small muted" role="status">
         {replaying ? t.timeline.replaying : t.timeline.inputs(inputs)}

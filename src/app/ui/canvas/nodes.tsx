@@ -1,6 +1,6 @@
 /** The canvas's node types: a component, a node's box with its pods, the control-plane box. */
 import { Handle, type NodeProps, Position } from '@xyflow/react';
-import { AnimatePresence, motion, useReducedMotion } from 'motion/react';
+import { AnimatePresence, domAnimation, LazyMotion, m, useReducedMotion } from 'motion/react';
 import { memo, useCallback, useSyncExternalStore } from 'react';
 import type { WorldPod } from '../../../machinery/view/world.ts';
 import { useActions, useApp, useT } from '../../state/context.tsx';
@@ -70,7 +70,7 @@ function PodChip({ pod }: { pod: WorldPod }) {
     return '';
   });
   return (
-    <motion.li
+    <m.li
       initial={reduced ? false : { opacity: 0, scale: 0.6 }}
       animate={{ opacity: 1, scale: 1 }}
       exit={reduced ? { opacity: 0 } : { opacity: 0, scale: 0.6 }}
@@ -88,7 +88,7 @@ function PodChip({ pod }: { pod: WorldPod }) {
         <span className="cv-pod-name">{pod.name}</span>
         <span className="cv-pod-status">{pod.status}</span>
       </button>
-    </motion.li>
+    </m.li>
   );
 }
 
@@ -113,11 +113,14 @@ export const NodeGroup = memo(function NodeGroup({ data }: NodeProps & { data: N
         </span>
       </header>
       <ul className="cv-pods" aria-label={t.canvas.podsOn(data.name, data.pods.length)}>
-        <AnimatePresence initial={false}>
-          {data.pods.map((p) => (
-            <PodChip key={`${p.namespace}/${p.name}`} pod={p} />
-          ))}
-        </AnimatePresence>
+        {/* LazyMotion with the DOM animation features only: pods fade in and out, nothing heavier. */}
+        <LazyMotion features={domAnimation} strict>
+          <AnimatePresence initial={false}>
+            {data.pods.map((p) => (
+              <PodChip key={`${p.namespace}/${p.name}`} pod={p} />
+            ))}
+          </AnimatePresence>
+        </LazyMotion>
       </ul>
     </section>
   );

@@ -2,6 +2,8 @@ import { type KeyboardEvent, useId, useLayoutEffect, useRef, useState } from 're
 import { complete, plural } from '../../machinery/kubectl/complete.ts';
 import { useActions, useApp, useStoreApi, useT } from '../state/context.tsx';
 import type { AppState, ConsoleEntry } from '../state/store.ts';
+import { Actions } from './Actions.tsx';
+import { YamlEditorButton } from './editor/YamlEditorButton.tsx';
 
 /** Commands offered as one-click examples, on your computer. They are tool input, not UI text. */
 const EXAMPLES = [
@@ -193,6 +195,7 @@ export function Console() {
     <section className="panel console-panel" aria-labelledby={headingId}>
       <div className="panel-head console-head">
         <h2 id={headingId}>{t.console.heading}</h2>
+        <YamlEditorButton />
         <div className="console-target">
           <label htmlFor={targetId}>{t.console.target}</label>
           <select id={targetId} value={shellNode} onChange={(ev) => setShellNode(ev.target.value)}>
@@ -219,6 +222,7 @@ export function Console() {
           ))}
         </div>
       </details>
+      <Actions />
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard */}
       <div className="console-out" role="log" aria-label={t.console.output} ref={out} tabIndex={0}>
         {entries.length === 0 ? (

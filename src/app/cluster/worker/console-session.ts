@@ -30,6 +30,7 @@ export function streams(argv: string[]): boolean {
   if (words[0] === 'rollout' && words[1] === 'status') return true;
   if (words[0] === 'logs' && flag('-f', '--follow')) return true;
   if (words[0] === 'wait') return true;
+  if (words[0] === 'drain') return true;
   if (words[0] === 'events' && flag('-w', '--watch')) return true;
   return false;
 }

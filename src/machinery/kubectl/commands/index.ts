@@ -11,6 +11,7 @@ import {
 } from './create.ts';
 import { deleteCommand } from './delete.ts';
 import { describeCommand } from './describe.ts';
+import { cordonCmd, drainCmd, uncordonCmd } from './drain.ts';
 import { explainCommand } from './explain.ts';
 import { getCommand } from './get.ts';
 import { apiResourcesCommand, apiVersionsCommand, clusterInfoCommand, versionCommand } from './info.ts';
@@ -46,6 +47,9 @@ export const COMMANDS: Command[] = [
   annotateCmd,
   scaleCommand,
   setImageCommand,
+  cordonCmd,
+  uncordonCmd,
+  drainCmd,
   runCommand,
   exposeCommand,
   rolloutStatusCommand,

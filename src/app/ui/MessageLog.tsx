@@ -103,14 +103,15 @@ export function MessageLog() {
   const cleared = useApp(clearedSelector);
   const addresses = useThrottledApp(addressesSelector, redrawEvery);
   const kinds = useThrottledApp(kindsSelector, redrawEvery);
-  const skipped = useApp((s) => s.skipped);
+  const skipped = useThrottledApp((s) => s.skipped, redrawEvery);
   const { setFilter, clearLog } = useActions();
   const shown = useMemo(() => visibleRows(rows, filter, cleared), [rows, filter, cleared]);
   const kept = shown.length;
   const [drawAll, setDrawAll] = useState(false);
   const drawn = drawAll ? shown : shown.slice(-DRAWN_DEFAULT);
   const undrawn = shown.length - drawn.length;
-  const scroll = useStickToBottom<HTMLDivElement>(drawn);
+  // Follow the newest drawn row (a number, so re-renders that change nothing do not force layout).
+  const scroll = useStickToBottom<HTMLDivElement>(`${drawn.at(-1)?.n ?? 0}|${drawn.length}`);
   // Runs after the stick-to-bottom effect, which forces layout: the whole redraw is measured.
   useLayoutEffect(() => {
     redrawCost.current = performance.now() - renderStart;

@@ -208,6 +208,25 @@ export class Relay {
     await this.boot(entry);
   }
 
+  /**
+   * Adds several hosts at once: every worker starts booting at the same time (a browser's or
+   * Node's workers load their code in parallel), and their first outputs are accepted in the
+   * order given, exactly as if they had been added one after another.
+   */
+  async addHosts(list: { name: string; spawn: () => HostLink; specs: ComponentSpec[] }[]): Promise<void> {
+    const entries = list.map(({ name, spawn, specs }) => {
+      const entry: HostEntry = { name, spawn, specs, link: spawn(), restarts: 0, dead: false };
+      for (const s of specs) {
+        if (this.where.has(s.address) || this.clients.has(s.address)) throw new Error(`address ${s.address} is taken`);
+        this.where.set(s.address, entry);
+      }
+      this.hosts.push(entry);
+      return entry;
+    });
+    const outputs = await Promise.all(entries.map((e) => this.bootOutputs(e)));
+    entries.forEach((entry, i) => this.finishBoot(entry, outputs[i] ?? []));
+  }
+
   /** Convenience: a host in this thread. */
   addLocalHost(name: string, registry: Registry, specs: ComponentSpec[]): Promise<void> {
     return this.addHost(name, () => inProcessLink(registry), specs);
@@ -238,16 +257,24 @@ export class Relay {
   }
 
   private async boot(entry: HostEntry): Promise<void> {
+    this.finishBoot(entry, await this.bootOutputs(entry));
+  }
+
+  /** Starts a host's components; resolves with what they sent while starting (not yet accepted). */
+  private bootOutputs(entry: HostEntry): Promise<Outbound[]> {
     this.wire(entry);
     const durable: Record<Address, unknown[]> = {};
     for (const s of entry.specs) {
       const d = this.durable.get(s.address);
       if (d && entry.restarts > 0) durable[s.address] = d;
     }
-    const outputs = await new Promise<Outbound[]>((resolve, reject) => {
+    return new Promise<Outbound[]>((resolve, reject) => {
       entry.onReady = { resolve, reject };
       entry.link.post({ t: 'boot', seed: this.options.seed, components: entry.specs, durable, now: this.now });
     });
+  }
+
+  private finishBoot(entry: HostEntry, outputs: Outbound[]): void {
     entry.onReady = undefined;
     entry.dead = false;
     for (const o of outputs) this.accept(o);

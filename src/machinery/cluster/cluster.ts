@@ -38,7 +38,7 @@ export async function bootCluster(
 ): Promise<Cluster> {
   const relay = new Relay({ seed: config.seed ?? 1, ...relayOptions });
   const hosts = planHosts(config, Object.keys(registry));
-  for (const plan of hosts) await relay.addHost(plan.name, () => spawn(plan), plan.specs);
+  await relay.addHosts(hosts.map((plan) => ({ name: plan.name, spawn: () => spawn(plan), specs: plan.specs })));
   if (
     !opts.replaying &&
     config.addons !== false &&

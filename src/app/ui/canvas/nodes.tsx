@@ -56,41 +56,49 @@ function podTone(status: string): string {
   return 'wait';
 }
 
-function PodChip({ pod }: { pod: WorldPod }) {
-  const t = useT();
-  const { select } = useActions();
-  const reduced = useReducedMotion();
-  const selected = useApp(
-    (s) => s.selection?.type === 'pod' && s.selection.namespace === pod.namespace && s.selection.name === pod.name,
-  );
-  const walkEnd = useApp((s) => {
-    const key = `${pod.namespace}/${pod.name}`;
-    if (s.walkEnds?.source === key) return 'walk-source';
-    if (s.walkEnds?.destination === key) return 'walk-destination';
-    return '';
-  });
-  return (
-    <m.li
-      initial={reduced ? false : { opacity: 0, scale: 0.6 }}
-      animate={{ opacity: 1, scale: 1 }}
-      exit={reduced ? { opacity: 0 } : { opacity: 0, scale: 0.6 }}
-      transition={{ duration: reduced ? 0 : 0.25 }}
-    >
-      <button
-        type="button"
-        className={`cv-pod tone-${podTone(pod.status)}${selected ? ' is-selected' : ''}${walkEnd ? ` ${walkEnd}` : ''}`}
-        aria-label={t.canvas.pod(pod.name, pod.status)}
-        aria-pressed={selected}
-        title={`${pod.namespace}/${pod.name} · ${pod.status} · ${pod.ip || '-'}`}
-        onClick={() => select({ type: 'pod', namespace: pod.namespace, name: pod.name })}
+const PodChip = memo(
+  function PodChip({ pod }: { pod: WorldPod }) {
+    const t = useT();
+    const { select } = useActions();
+    const reduced = useReducedMotion();
+    const selected = useApp(
+      (s) => s.selection?.type === 'pod' && s.selection.namespace === pod.namespace && s.selection.name === pod.name,
+    );
+    const walkEnd = useApp((s) => {
+      const key = `${pod.namespace}/${pod.name}`;
+      if (s.walkEnds?.source === key) return 'walk-source';
+      if (s.walkEnds?.destination === key) return 'walk-destination';
+      return '';
+    });
+    return (
+      <m.li
+        initial={reduced ? false : { opacity: 0, scale: 0.6 }}
+        animate={{ opacity: 1, scale: 1 }}
+        exit={reduced ? { opacity: 0 } : { opacity: 0, scale: 0.6 }}
+        transition={{ duration: reduced ? 0 : 0.25 }}
       >
-        <span className="cv-pod-dot" aria-hidden="true" />
-        <span className="cv-pod-name">{pod.name}</span>
-        <span className="cv-pod-status">{pod.status}</span>
-      </button>
-    </m.li>
-  );
-}
+        <button
+          type="button"
+          className={`cv-pod tone-${podTone(pod.status)}${selected ? ' is-selected' : ''}${walkEnd ? ` ${walkEnd}` : ''}`}
+          aria-label={t.canvas.pod(pod.name, pod.status)}
+          aria-pressed={selected}
+          title={`${pod.namespace}/${pod.name} · ${pod.status} · ${pod.ip || '-'}`}
+          onClick={() => select({ type: 'pod', namespace: pod.namespace, name: pod.name })}
+        >
+          <span className="cv-pod-dot" aria-hidden="true" />
+          <span className="cv-pod-name">{pod.name}</span>
+          <span className="cv-pod-status">{pod.status}</span>
+        </button>
+      </m.li>
+    );
+  },
+  // A pod is redrawn only when what it shows changed.
+  (a, b) =>
+    a.pod.name === b.pod.name &&
+    a.pod.namespace === b.pod.namespace &&
+    a.pod.status === b.pod.status &&
+    a.pod.ip === b.pod.ip,
+);
 
 export const NodeGroup = memo(function NodeGroup({ data }: NodeProps & { data: NodeGroupData }) {
   const t = useT();

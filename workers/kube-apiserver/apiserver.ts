@@ -443,7 +443,11 @@ export class KubeApiserver implements Component {
   }
 
   private async read(info: ResourceInfo, ns: string, name: string): Promise<Stored> {
-    const s = await this.storage.get(this.key(info, ns, name));
+    const cacher = this.cachers.get(info.etcdPrefix);
+    const s = await this.storage.get(this.key(info, ns, name), (kv) => {
+      const cached = cacher?.decodedAt(kv.key, kv.mod_revision);
+      return cached && clone(cached);
+    });
     if (!s) throw new HttpError(ApiErrors.notFound(info, name));
     return s;
   }

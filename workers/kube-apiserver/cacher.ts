@@ -71,6 +71,15 @@ export class Cacher {
   private decoded = new Map<string, { rev: number; obj: KObject }>();
 
   /**
+   * The object etcd key `key` held at revision `rev`, as decoded here, if this cache decoded that
+   * very revision (it must not be modified: copy it).
+   */
+  decodedAt(key: string, rev: number): KObject | undefined {
+    const d = this.decoded.get(key);
+    return d && d.rev === rev ? d.obj : undefined;
+  }
+
+  /**
    * The decoded previous value of an event: the cached object when it is that very revision of the
    * key (objects here are never modified, so it equals a fresh decode), otherwise decoded.
    */

@@ -1,13 +1,15 @@
 /** Small helpers on API objects used across kube-apiserver. */
 import type { KObject, ObjectMeta } from '../../src/machinery/api/types.ts';
+import { copyMessage } from '../../src/machinery/bus/copy.ts';
 
 export function meta(obj: KObject): ObjectMeta {
   if (!obj.metadata || typeof obj.metadata !== 'object') obj.metadata = {};
   return obj.metadata;
 }
 
+/** A deep copy (structuredClone's result, made faster for the plain JSON trees objects are). */
 export function clone<T>(v: T): T {
-  return structuredClone(v);
+  return copyMessage(v);
 }
 
 /** Deep equality of JSON values (key order ignored; a member set to undefined counts as absent). */

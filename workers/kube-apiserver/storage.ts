@@ -86,10 +86,14 @@ export class EtcdStorage {
     return r.payload.ok as T;
   }
 
-  async get(key: string): Promise<Stored | undefined> {
+  /**
+   * Reads one key. `known` may supply the decoded object for the pair etcd returned (a copy of what
+   * the watch cache decoded from the same key at the same revision), sparing a second decode.
+   */
+  async get(key: string, known?: (kv: KeyValue) => KObject | undefined): Promise<Stored | undefined> {
     const r = await this.call<RangeResponse>('range', { key }, `GET ${key}`);
     const kv = r.kvs[0];
-    return kv ? { obj: decodeValue(kv), rev: kv.mod_revision } : undefined;
+    return kv ? { obj: known?.(kv) ?? decodeValue(kv), rev: kv.mod_revision } : undefined;
   }
 
   /** Lists every object under a prefix (which ends in '/'), optionally paged. */

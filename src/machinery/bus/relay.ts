@@ -224,7 +224,7 @@ export class Relay {
       return entry;
     });
     const outputs = await Promise.all(entries.map((e) => this.bootOutputs(e)));
-    entries.forEach((entry, i) => this.finishBoot(entry, outputs[i] ?? []));
+    for (let i = 0; i < entries.length; i++) this.finishBoot(entries[i] as HostEntry, outputs[i] ?? []);
   }
 
   /** Convenience: a host in this thread. */

@@ -84,7 +84,12 @@ function memo<T>(fn: (key: string) => T, limit = 4096): (key: string) => T {
 
 const identifierOf = memo((k: string) => {
   const [manager, operation, apiVersion, subresource] = k.split('\u0000') as [string, string, string, string];
-  return buildManagerIdentifier({ manager, operation, apiVersion: apiVersion || undefined, subresource: subresource || undefined });
+  return buildManagerIdentifier({
+    manager,
+    operation,
+    apiVersion: apiVersion || undefined,
+    subresource: subresource || undefined,
+  });
 });
 
 /** BuildManagerIdentifier: the entry without time and fields (and without apiVersion for appliers). */

@@ -176,18 +176,23 @@ function walk(lhs: unknown, rhs: unknown, node: TypeNode, path: Path, keys: stri
     let o: JsonObject | undefined;
     // Members of the left side, then those only on the right (`in`: inherited names count as the
     // left side's). Own enumerable members only, in Object.keys order.
-    if (L)
-      for (const key in L) {
-        if (!Object.hasOwn(L, key)) continue;
+    if (L) {
+      const lk = Object.keys(L);
+      for (let i = 0; i < lk.length; i++) {
+        const key = lk[i] as string;
         const v = walkMember(L[key], R?.[key], n, key, path, keys, w);
         if (v !== undefined) (o ??= {})[key] = v;
       }
-    if (R)
-      for (const key in R) {
-        if (!Object.hasOwn(R, key) || (L && key in L)) continue;
+    }
+    if (R) {
+      const rk = Object.keys(R);
+      for (let i = 0; i < rk.length; i++) {
+        const key = rk[i] as string;
+        if (L && key in L) continue;
         const v = walkMember(undefined, R[key], n, key, path, keys, w);
         if (v !== undefined) (o ??= {})[key] = v;
       }
+    }
     out = o;
   }
   w.post(path, keys, lhs, rhs);

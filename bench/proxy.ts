@@ -7,7 +7,10 @@
  *
  * Each repetition starts a fresh proxier on a cluster whose namespace differs from the previous
  * repetition's, so no chain-name hash is reused across repetitions: every full sync is a cold one,
- * as kube-proxy's first sync after it starts.
+ * as kube-proxy's first sync after it starts. Two warm full syncs are timed beside it: a rebuild of
+ * every service's rules with the chain names already memoised (what a topology or large-cluster-mode
+ * change costs a running kube-proxy), and the periodic full resync, which rewrites every chain from
+ * the rules it keeps.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -225,6 +228,32 @@ export function proxyBench(opts: ProxyBenchOptions = DEFAULT_PROXY): ProxyLine[]
       out.push({ name: `${prefix}.full.sync.wall`, value: full.wall, unit: 'ms' });
       out.push({ name: `${prefix}.full.load`, value: ld.cpu, unit: 'ms cpu' });
       out.push({ name: `${prefix}.full.bytes`, value: bytes, unit: 'B' });
+
+      // Warm: every service's rules rebuilt, chain names memoised from the cold syncs above (a new
+      // proxier on the same cluster); then the periodic full resync of a running proxier.
+      const rebuild: Timing[] = [];
+      const resync: Timing[] = [];
+      for (let rep = 0; rep < opts.reps; rep++) {
+        const c = cluster;
+        const p = new Proxier({ nodeName: c.node.name, nodeIP: c.node.ip });
+        for (const s of c.services) p.onServiceUpdate(s);
+        for (const s of c.endpointSlices) p.onEndpointSliceUpdate(s);
+        gc?.();
+        const [r, t] = timed(() => p.syncProxyRules());
+        if (r.restoreInput !== text) throw new Error('proxy: a warm full sync wrote other text than the cold one');
+        rebuild.push(t);
+      }
+      for (let rep = 0; rep < opts.reps; rep++) {
+        gc?.();
+        const [r, t] = timed(() => (proxier as Proxier).syncProxyRules({ forceFull: true }));
+        if (r.restoreInput !== text) throw new Error('proxy: the periodic full resync wrote other text');
+        resync.push(t);
+      }
+      opts.log(`proxy ${n}: warm rebuild (CPU/wall ms) ${fmt(rebuild)}; periodic full resync ${fmt(resync)}`);
+      const rb = best(rebuild);
+      const rs = best(resync);
+      out.push({ name: `${prefix}.warm.rebuild`, value: rb.cpu, unit: 'ms cpu' });
+      out.push({ name: `${prefix}.warm.resync`, value: rs.cpu, unit: 'ms cpu' });
       out.push({ name: `${prefix}.full.rules`, value: rules, unit: 'rules' });
 
       // Incremental: one endpoint more in one service, a different service each round.
@@ -275,6 +304,22 @@ export function proxyBench(opts: ProxyBenchOptions = DEFAULT_PROXY): ProxyLine[]
         baseline: full.cpu,
         baselineName: `${prefix}.full.sync`,
         ratio: k.cpu / full.cpu,
+      });
+      out.push({
+        name: `${prefix}.kernel.full-vs-warm.rebuild`,
+        value: k.cpu,
+        unit: 'ms cpu',
+        baseline: rb.cpu,
+        baselineName: `${prefix}.warm.rebuild`,
+        ratio: k.cpu / rb.cpu,
+      });
+      out.push({
+        name: `${prefix}.kernel.full-vs-warm.resync`,
+        value: k.cpu,
+        unit: 'ms cpu',
+        baseline: rs.cpu,
+        baselineName: `${prefix}.warm.resync`,
+        ratio: k.cpu / rs.cpu,
       });
       out.push({
         name: `${prefix}.kernel.full-vs-load+sync`,

@@ -161,30 +161,132 @@ interface Fragment {
   natKinds: [string, number][];
 }
 
-/** `nat/KUBE-SEP-*` and friends: the summarised-diff key of a rule in a service chain. */
-function natKindOf(line: string): string {
-  // `-A KUBE-XXX-…`: the kind is at a fixed offset.
-  const c8 = line.charCodeAt(8);
-  if (c8 === 70) return 'nat/KUBE-FW-*'; // F
-  if (c8 === 69) return 'nat/KUBE-EXT-*'; // E
-  if (line.charCodeAt(9) === 69) return 'nat/KUBE-SEP-*';
-  return line.charCodeAt(10) === 76 ? 'nat/KUBE-SVL-*' : 'nat/KUBE-SVC-*';
+/**
+ * Text written as pieces and joined once: no string is made per rule. One array is reused for every
+ * fragment (written by index, its length set once per text), so writing a fragment allocates only
+ * the joined text.
+ */
+class Pieces {
+  private a: string[] = [];
+  private n = 0;
+
+  put(s: string): void {
+    this.a[this.n++] = s;
+  }
+
+  /** Drops anything written since the last take (a write that threw part-way). */
+  reset(): void {
+    this.n = 0;
+  }
+
+  /** The text written since the last take. */
+  take(): string {
+    if (this.n === 0) return '';
+    const a = this.a;
+    if (a.length !== this.n) a.length = this.n;
+    this.n = 0;
+    return a.join('');
+  }
 }
 
-function countKinds(nat: string[]): [string, number][] {
-  const out: [string, number][] = [];
-  let last = '';
-  let entry: [string, number] | undefined;
-  for (const line of nat) {
-    const k = natKindOf(line);
-    if (k !== last) {
-      last = k;
-      entry = out.find((e) => e[0] === k);
-      if (!entry) out.push((entry = [k, 0]));
-    }
-    (entry as [string, number])[1]++;
+const scratch = new Pieces();
+
+/**
+ * The rules of a fragment's nat chains, written to `scratch` (joined once into natText), with the
+ * rule count per kind of service chain (`nat/KUBE-SEP-*` → n), in the order the kinds first appear.
+ * One instance is reused: an object made per fragment and dead by the next collection would let V8
+ * drop its hidden class, and with it the optimised code of the writers.
+ */
+class NatWriter {
+  rules = 0;
+  kinds: [string, number][] = [];
+  private lastKind = '';
+  private last: [string, number] | undefined = undefined;
+
+  reset(): void {
+    this.rules = 0;
+    this.kinds = [];
+    this.lastKind = '';
+    this.last = undefined;
   }
-  return out;
+
+  /** Counts one rule of `kind` (the caller puts its text, ending in \n, in `scratch`). */
+  rule(kind: string): void {
+    this.rules++;
+    if (kind !== this.lastKind) {
+      this.lastKind = kind;
+      this.last = undefined;
+      for (const e of this.kinds) if (e[0] === kind) this.last = e;
+      if (!this.last) this.kinds.push((this.last = [kind, 0]));
+    }
+    (this.last as [string, number])[1]++;
+  }
+
+  /** One whole rule line (without its \n) in a chain of `kind`. */
+  line(kind: string, text: string): void {
+    this.rule(kind);
+    scratch.put(text);
+    scratch.put('\n');
+  }
+}
+
+const natWriter = new NatWriter();
+
+const KIND_SEP = 'nat/KUBE-SEP-*';
+const KIND_SVC = 'nat/KUBE-SVC-*';
+const KIND_SVL = 'nat/KUBE-SVL-*';
+const KIND_EXT = 'nat/KUBE-EXT-*';
+const KIND_FW = 'nat/KUBE-FW-*';
+
+/** The kind of a KUBE-SVC- or KUBE-SVL- chain. */
+function policyKind(chain: string): string {
+  return chain.charCodeAt(7) === 76 ? KIND_SVL : KIND_SVC; // KUBE-SV[L]
+}
+
+/** ` -m statistic --mode random --probability <p>` for the endpoint i of n, by n - i. */
+const statisticArgs: string[] = [''];
+function statisticArg(k: number): string {
+  for (let i = statisticArgs.length; i <= k; i++)
+    statisticArgs.push(` -m statistic --mode random --probability ${probability(i)}`);
+  return statisticArgs[k] as string;
+}
+
+/** The perChain key of a chain: service chains are counted per kind in a summarised diff. */
+function diffKey(summarise: boolean, table: string, chain: string): string {
+  return summarise && isServiceChainName(chain)
+    ? `${table}/${chain.slice(0, chain.indexOf('-', 5) + 1)}*`
+    : `${table}/${chain}`;
+}
+
+/**
+ * Records every line of `text` as added. Lines of one chain are consecutive, so the chain (and its
+ * counter) is looked up only when it changes. (A module function, not a closure made per sync: V8
+ * would compile a fresh closure's optimised code again on every sync.)
+ */
+function addedLines(diff: SyncDiff, text: string, table: 'filter' | 'nat', summarise: boolean): void {
+  let prev = '';
+  let entry = { added: 0, removed: 0 };
+  let at = 0;
+  while (at < text.length) {
+    const end = text.indexOf('\n', at);
+    if (prev === '' || !text.startsWith(prev, at + 3) || text.charCodeAt(at + 3 + prev.length) !== 32) {
+      const sp = text.indexOf(' ', at + 3);
+      prev = text.slice(at + 3, sp < 0 || sp > end ? end : sp);
+      const key = diffKey(summarise, table, prev);
+      const e = diff.perChain[key];
+      if (e) entry = e;
+      else diff.perChain[key] = entry = { added: 0, removed: 0 };
+    }
+    entry.added++;
+    if (diff.added.length < DIFF_DETAIL_MAX) diff.added.push({ table, chain: prev, rule: text.slice(at, end) });
+    at = end + 1;
+  }
+}
+
+/** Services in (namespace/name, port) order. */
+function compareFragments(fa: Fragment, fb: Fragment): number {
+  if (fa.svc.nsn !== fb.svc.nsn) return fa.svc.nsn < fb.svc.nsn ? -1 : 1;
+  return fa.svc.index - fb.svc.index;
 }
 
 function lines(text: string): string[] {
@@ -212,6 +314,8 @@ function chainLine(chain: string): string {
 
 /** The kernel's view of a nat chain that is no longer used but not deleted yet (large clusters). */
 interface Lingering {
+  /** The service port key whose fragment wrote the chain (a chain name belongs to one key). */
+  key: string;
   rules: string[];
 }
 
@@ -238,8 +342,6 @@ export class Proxier {
   needFullSync = true;
   private lastFullSync = Number.NEGATIVE_INFINITY;
   private lastCleanup = Number.NEGATIVE_INFINITY;
-  /** How many fragments use each nat chain; a chain at zero is stale. */
-  private chainRefs = new Map<string, number>();
   /** Stale chains still in the kernel (cleanup is skipped in large-cluster mode), with their rules. */
   private lingering = new Map<string, Lingering>();
   private globalFilterHead: string[] = [];
@@ -502,7 +604,6 @@ export class Proxier {
     const filter: string[] = [];
     const natTop: string[] = [];
     const natChains: string[] = [];
-    const nat: string[] = [];
     const port = String(svcInfo.port);
     const proto = `-m ${protocol} -p ${protocol}`;
 
@@ -580,34 +681,42 @@ export class Proxier {
     }
 
     // Set up internal traffic handling.
+    const nat = natWriter;
+    nat.reset();
+    scratch.reset();
     if (hasInternalEndpoints) {
       const args = `-m comment --comment "${nameString} cluster IP" ${proto} -d ${svcInfo.clusterIP} --dport ${port}`;
-      if (c.masqueradeAll) nat.push(`-A ${internalTrafficChain} ${args} -j ${kubeMarkMasqChain}`);
+      const kind = policyKind(internalTrafficChain);
+      if (c.masqueradeAll) nat.line(kind, `-A ${internalTrafficChain} ${args} -j ${kubeMarkMasqChain}`);
       else if (c.clusterCIDR)
-        nat.push(`-A ${internalTrafficChain} ${args} ! -s ${c.clusterCIDR} -j ${kubeMarkMasqChain}`);
+        nat.line(kind, `-A ${internalTrafficChain} ${args} ! -s ${c.clusterCIDR} -j ${kubeMarkMasqChain}`);
     }
 
     // Set up external traffic handling.
     if (usesExternalTrafficChain) {
       natChains.push(externalTrafficChain);
       if (!svcInfo.externalPolicyLocal) {
-        nat.push(
+        nat.line(
+          KIND_EXT,
           `-A ${externalTrafficChain} -m comment --comment "masquerade traffic for ${nameString} external destinations" -j ${kubeMarkMasqChain}`,
         );
       } else {
         if (c.clusterCIDR) {
-          nat.push(
+          nat.line(
+            KIND_EXT,
             `-A ${externalTrafficChain} -m comment --comment "pod traffic for ${nameString} external destinations" -s ${c.clusterCIDR} -j ${clusterPolicyChain}`,
           );
         }
-        nat.push(
+        nat.line(
+          KIND_EXT,
           `-A ${externalTrafficChain} -m comment --comment "masquerade LOCAL traffic for ${nameString} external destinations" -m addrtype --src-type LOCAL -j ${kubeMarkMasqChain}`,
         );
-        nat.push(
+        nat.line(
+          KIND_EXT,
           `-A ${externalTrafficChain} -m comment --comment "route LOCAL traffic for ${nameString} external destinations" -m addrtype --src-type LOCAL -j ${clusterPolicyChain}`,
         );
       }
-      if (hasExternalEndpoints) nat.push(`-A ${externalTrafficChain} -j ${externalPolicyChain}`);
+      if (hasExternalEndpoints) nat.line(KIND_EXT, `-A ${externalTrafficChain} -j ${externalPolicyChain}`);
     }
 
     // Set up the firewall chain.
@@ -616,12 +725,13 @@ export class Proxier {
       const head = `-A ${fwChain} -m comment --comment "${nameString} loadbalancer IP"`;
       let allowFromNode = false;
       for (const cidr of svcInfo.loadBalancerSourceRanges) {
-        nat.push(`${head} -s ${cidr} -j ${externalTrafficChain}`);
+        nat.line(KIND_FW, `${head} -s ${cidr} -j ${externalTrafficChain}`);
         if (c.nodeIP && cidrContains(cidr, c.nodeIP)) allowFromNode = true;
       }
       if (allowFromNode)
-        for (const lbip of svcInfo.loadBalancerVIPs) nat.push(`${head} -s ${lbip} -j ${externalTrafficChain}`);
-      nat.push(
+        for (const lbip of svcInfo.loadBalancerVIPs) nat.line(KIND_FW, `${head} -s ${lbip} -j ${externalTrafficChain}`);
+      nat.line(
+        KIND_FW,
         `-A ${fwChain} -m comment --comment "other traffic to ${nameString} will be dropped by KUBE-PROXY-FIREWALL"`,
       );
     }
@@ -635,54 +745,92 @@ export class Proxier {
       this.writeServiceToEndpointRules(nat, svcInfo, localPolicyChain, localEndpoints);
     }
 
-    // Generate the per-endpoint chains.
+    // Generate the per-endpoint chains: two rules each, written as pieces around the chain name.
     const comment = this.largeClusterMode ? '' : ` -m comment --comment ${nameString}`;
     const affinity = svcInfo.stickyMaxAgeSeconds > 0;
+    const masqTail = ` -j ${kubeMarkMasqChain}\n`;
+    const dnatMid = ` ${proto} -j DNAT --to-destination `;
+    const out = scratch;
     for (const ep of allReachableEndpoints) {
       const endpointChain = endpointChainName(svcInfo, ep);
       natChains.push(endpointChain);
-      nat.push(`-A ${endpointChain}${comment} -s ${ep.ip} -j ${kubeMarkMasqChain}`);
-      nat.push(
-        `-A ${endpointChain}${comment}${affinity ? ` -m recent --name ${endpointChain} --set` : ''} ${proto} -j DNAT --to-destination ${ep.endpoint}`,
-      );
+      nat.rule(KIND_SEP);
+      nat.rule(KIND_SEP);
+      out.put('-A ');
+      out.put(endpointChain);
+      if (comment) out.put(comment);
+      out.put(' -s ');
+      out.put(ep.ip);
+      out.put(masqTail);
+      out.put('-A ');
+      out.put(endpointChain);
+      if (comment) out.put(comment);
+      if (affinity) {
+        out.put(' -m recent --name ');
+        out.put(endpointChain);
+        out.put(' --set');
+      }
+      out.put(dnatMid);
+      out.put(ep.endpoint);
+      out.put('\n');
     }
-
+    const natText = out.take();
+    for (const ch of natChains) {
+      out.put(':');
+      out.put(ch);
+      out.put(' - [0:0]\n');
+    }
+    const natChainsText = out.take();
     return {
       svc: svcInfo,
       endpointCount: allEndpoints.length,
       natChains,
-      rules: filter.length + natTop.length + nat.length,
+      rules: filter.length + natTop.length + nat.rules,
       filterText: joinLines(filter),
       natTopText: joinLines(natTop),
-      natChainsText: natChains.length === 0 ? '' : `${natChains.map(chainLine).join('\n')}\n`,
-      natText: joinLines(nat),
-      natKinds: countKinds(nat),
+      natChainsText,
+      natText,
+      natKinds: nat.kinds,
     };
   }
 
   /** writeServiceToEndpointRules: affinity rules, then the probability cascade. */
   private writeServiceToEndpointRules(
-    nat: string[],
+    nat: NatWriter,
     svcInfo: ServicePortInfo,
     svcChain: string,
     endpoints: EndpointInfo[],
   ): void {
     const large = this.largeClusterMode;
+    const kind = policyKind(svcChain);
+    const head = `-A ${svcChain}`;
     if (svcInfo.stickyMaxAgeSeconds > 0) {
       for (const ep of endpoints) {
         const sep = endpointChainName(svcInfo, ep);
         const comment = large ? '' : ` -m comment --comment "${svcInfo.nameString} -> ${ep.endpoint}"`;
-        nat.push(
-          `-A ${svcChain}${comment} -m recent --name ${sep} --rcheck --seconds ${svcInfo.stickyMaxAgeSeconds} --reap -j ${sep}`,
+        nat.line(
+          kind,
+          `${head}${comment} -m recent --name ${sep} --rcheck --seconds ${svcInfo.stickyMaxAgeSeconds} --reap -j ${sep}`,
         );
       }
     }
     const n = endpoints.length;
+    const out = scratch;
     for (let i = 0; i < n; i++) {
       const ep = endpoints[i] as EndpointInfo;
-      const comment = large ? '' : ` -m comment --comment "${svcInfo.nameString} -> ${ep.endpoint}"`;
-      const stat = i < n - 1 ? ` -m statistic --mode random --probability ${probability(n - i)}` : '';
-      nat.push(`-A ${svcChain}${comment}${stat} -j ${endpointChainName(svcInfo, ep)}`);
+      nat.rule(kind);
+      out.put(head);
+      if (!large) {
+        out.put(' -m comment --comment "');
+        out.put(svcInfo.nameString);
+        out.put(' -> ');
+        out.put(ep.endpoint);
+        out.put('"');
+      }
+      if (i < n - 1) out.put(statisticArg(n - i));
+      out.put(' -j ');
+      out.put(endpointChainName(svcInfo, ep));
+      out.put('\n');
     }
   }
 
@@ -714,16 +862,10 @@ export class Proxier {
     const oldFragments: Fragment[] = [];
     const newFragments: Fragment[] = [];
     const release = (f: Fragment) => {
-      for (const ch of f.natChains) {
-        const n = (this.chainRefs.get(ch) ?? 0) - 1;
-        if (n <= 0) this.chainRefs.delete(ch);
-        else this.chainRefs.set(ch, n);
-      }
       this.ruleCount -= f.rules;
       this.totalEndpoints -= f.endpointCount;
     };
     const acquire = (f: Fragment) => {
-      for (const ch of f.natChains) this.chainRefs.set(ch, (this.chainRefs.get(ch) ?? 0) + 1);
       this.ruleCount += f.rules;
       this.totalEndpoints += f.endpointCount;
     };
@@ -757,22 +899,25 @@ export class Proxier {
     }
     this.dirty.clear();
     if (!this.orderValid) {
-      this.order = [...this.fragments.keys()].sort((a, b) => {
-        const fa = this.fragments.get(a) as Fragment;
-        const fb = this.fragments.get(b) as Fragment;
-        if (fa.svc.nsn !== fb.svc.nsn) return fa.svc.nsn < fb.svc.nsn ? -1 : 1;
-        return fa.svc.index - fb.svc.index;
-      });
+      this.order = [...this.fragments.values()].sort(compareFragments).map((f) => f.svc.key);
       this.orderValid = true;
     }
 
     // Chains the old fragments used that no fragment uses now are stale; they stay in the kernel
     // (with their rules) until a cleanup deletes them, which large-cluster mode does at most every
     // syncPeriod.
+    // Every chain name is derived from its service port's name, so a chain is in use exactly when
+    // the current fragment of that service port lists it (no reference counts to keep).
+    const inUseByKey = new Map<string, Set<string>>();
+    const inUse = (key: string, ch: string): boolean => {
+      let set = inUseByKey.get(key);
+      if (!set) inUseByKey.set(key, (set = new Set(this.fragments.get(key)?.natChains)));
+      return set.has(ch);
+    };
     for (const f of oldFragments) {
       let byChain: Map<string, string[]> | undefined;
       for (const ch of f.natChains) {
-        if (this.chainRefs.has(ch) || this.lingering.has(ch)) continue;
+        if (this.lingering.has(ch) || inUse(f.svc.key, ch)) continue;
         if (!byChain) {
           byChain = new Map();
           for (const line of lines(f.natText)) {
@@ -782,10 +927,10 @@ export class Proxier {
             else byChain.set(c, [line]);
           }
         }
-        this.lingering.set(ch, { rules: byChain.get(ch) ?? [] });
+        this.lingering.set(ch, { key: f.svc.key, rules: byChain.get(ch) ?? [] });
       }
     }
-    for (const ch of [...this.lingering.keys()]) if (this.chainRefs.has(ch)) this.lingering.delete(ch);
+    for (const [ch, l] of [...this.lingering]) if (inUse(l.key, ch)) this.lingering.delete(ch);
     const deleted: string[] = [];
     if (!this.largeClusterMode || now - this.lastCleanup > this.config.syncPeriod) {
       deleted.push(...[...this.lingering.keys()].filter(isServiceChainName).sort());
@@ -847,10 +992,7 @@ export class Proxier {
     // A huge change (the first sync of a large cluster) is summarised: per top-level chain, and per
     // kind of service chain (`nat/KUBE-SEP-*`), with the first DIFF_DETAIL_MAX rules listed.
     const summarise = size > DIFF_DETAIL_MAX;
-    const keyOf = (table: string, chain: string) =>
-      summarise && isServiceChainName(chain)
-        ? `${table}/${chain.slice(0, chain.indexOf('-', 5) + 1)}*`
-        : `${table}/${chain}`;
+    const keyOf = (table: string, chain: string) => diffKey(summarise, table, chain);
     if (summarise) diff.truncated = true;
     const record = (table: 'filter' | 'nat', rule: string, d: 1 | -1, chainHint?: string) => {
       const chain = chainHint ?? chainOf(rule);
@@ -864,23 +1006,7 @@ export class Proxier {
     if (olds.length === 0) {
       // Nothing replaced (the first sync, new services): every new line is an addition. Lines of
       // one chain are consecutive, so the chain (and its counter) is looked up only when it changes.
-      let prev = '';
-      let entry = { added: 0, removed: 0 };
-      const push = (text: string, table: 'filter' | 'nat') => {
-        prev = '';
-        let at = 0;
-        while (at < text.length) {
-          const end = text.indexOf('\n', at);
-          if (prev === '' || !text.startsWith(prev, at + 3) || text.charCodeAt(at + 3 + prev.length) !== 32) {
-            const sp = text.indexOf(' ', at + 3);
-            prev = text.slice(at + 3, sp < 0 || sp > end ? end : sp);
-            entry = diff.perChain[keyOf(table, prev)] ??= { added: 0, removed: 0 };
-          }
-          entry.added++;
-          if (diff.added.length < DIFF_DETAIL_MAX) diff.added.push({ table, chain: prev, rule: text.slice(at, end) });
-          at = end + 1;
-        }
-      };
+      const push = (text: string, table: 'filter' | 'nat') => addedLines(diff, text, table, summarise);
       if (!this.syncedOnce) {
         push(joinLines([...this.globalFilterHead, ...this.globalFilterTail]), 'filter');
         push(joinLines([...this.globalNatHead, ...this.globalNatTail]), 'nat');
@@ -919,11 +1045,21 @@ export class Proxier {
       }
     }
 
-    // Chain declarations.
+    // Chain declarations. With nothing replaced every new chain is added (a fragment's chains are
+    // distinct, and chains of different service ports have different names).
+    if (olds.length === 0) {
+      for (const f of news)
+        for (const ch of f.natChains) {
+          if (diff.chainsAdded.length >= DIFF_DETAIL_MAX) break;
+          diff.chainsAdded.push({ table: 'nat', chain: ch });
+        }
+    }
     const before = new Set<string>();
     const after = new Set<string>();
-    for (const f of olds) for (const ch of f.natChains) before.add(ch);
-    for (const f of news) for (const ch of f.natChains) after.add(ch);
+    if (olds.length > 0) {
+      for (const f of olds) for (const ch of f.natChains) before.add(ch);
+      for (const f of news) for (const ch of f.natChains) after.add(ch);
+    }
     for (const ch of after)
       if (!before.has(ch) && diff.chainsAdded.length < DIFF_DETAIL_MAX)
         diff.chainsAdded.push({ table: 'nat', chain: ch });

@@ -6,10 +6,10 @@
  */
 import type { KObject } from '../../src/machinery/api/types.ts';
 import {
+  endpointChainNameOf,
   portProtoHash,
   serviceExternalChainNamePrefix,
   serviceFirewallChainNamePrefix,
-  servicePortEndpointChainName,
   servicePortPolicyClusterChainNamePrefix,
   servicePortPolicyLocalChainNamePrefix,
 } from './hash.ts';
@@ -311,7 +311,7 @@ export function endpointChainName(svc: ServicePortInfo, ep: EndpointInfo): strin
       sepCached = 0;
       sepCache.set(prefix, inner);
     }
-    c = servicePortEndpointChainName(svc.nameString, svc.protocol, ep.endpoint);
+    c = endpointChainNameOf(prefix, ep.endpoint);
     inner.set(ep.endpoint, c);
   }
   return c;

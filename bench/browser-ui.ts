@@ -26,6 +26,7 @@
  *
  *   node --import tsx bench/browser-ui.ts [--quick] [--ui-profile] [--ui-parts size,load,fps10,fps100]
  */
+
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -35,23 +36,13 @@ import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
+import type { BenchLine } from './line.ts';
 import { CHROMIUM_ARGS } from './relay-browser.ts';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 
-/** A result line, as bench/run.ts prints it. */
-export interface UiLine {
-  name: string;
-  value: number;
-  unit: string;
-  baseline?: number;
-  baselineName?: string;
-  ratio?: number;
-  skipped?: true;
-  reason?: string;
-  note?: string;
-}
+export type UiLine = BenchLine;
 
 export type UiPart = 'size' | 'load' | 'fps10' | 'fps100';
 export const UI_PARTS: UiPart[] = ['size', 'load', 'fps10', 'fps100'];

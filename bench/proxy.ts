@@ -12,6 +12,7 @@
  * change costs a running kube-proxy), and the periodic full resync, which rewrites every chain from
  * the rules it keeps.
  */
+
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,17 +21,9 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { benchIncrementalSync, type SyntheticCluster, syntheticCluster } from '../workers/kube-proxy/bench.ts';
 import { Proxier } from '../workers/kube-proxy/proxier.ts';
+import type { BenchLine } from './line.ts';
 
-export interface ProxyLine {
-  name: string;
-  value: number;
-  unit: string;
-  baseline?: number;
-  baselineName?: string;
-  ratio?: number;
-  skipped?: true;
-  reason?: string;
-}
+export type ProxyLine = BenchLine;
 
 export interface ProxyBenchOptions {
   sizes: number[];

@@ -12,6 +12,7 @@
  * --workers/--clients/--inflight change the relay workload (hosts, clients per host, requests in
  * flight per client).
  */
+
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { type ApiBenchResult, apiBench } from './api.ts';
@@ -19,23 +20,14 @@ import { UI_PARTS, type UiPart, uiBench } from './browser-ui.ts';
 import { DEFAULT_ETCD as ETCD, etcdBench, NAMESPACES, PODS_PER_NS } from './etcd.ts';
 import { DEFAULT_LAYOUT, type FlowLayout, flowCount } from './lib/flows.ts';
 import { best, DEFAULT_PAIR, median, type PairOptions } from './lib/pair.ts';
+import type { BenchLine } from './line.ts';
 import { DEFAULT_PROXY, proxyBench } from './proxy.ts';
 import { browserRelayBench } from './relay-browser.ts';
 import { relayCoreBench } from './relay-core.ts';
 import { nodeRelayBench } from './relay-node.ts';
 import { workloadsBench } from './workloads.ts';
 
-interface Line {
-  name: string;
-  value: number;
-  unit: string;
-  baseline?: number;
-  baselineName?: string;
-  ratio?: number;
-  skipped?: true;
-  reason?: string;
-  note?: string;
-}
+type Line = BenchLine;
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');

@@ -24,6 +24,7 @@
  *
  *   node --import tsx bench/workloads.ts <ours|threads|webernetes> <pods> <workers>
  */
+
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { register } from 'node:module';
@@ -34,6 +35,7 @@ import type { ApiRequest, ApiResponse, KObject, WatchEventWire } from '../src/ma
 import { inProcessLink } from '../src/machinery/bus/links.ts';
 import { bootCluster, type Cluster } from '../src/machinery/cluster/cluster.ts';
 import { registry } from '../workers/registry.ts';
+import type { BenchLine } from './line.ts';
 
 export interface Workload {
   pods: number;
@@ -363,18 +365,7 @@ export function measure(side: Side, w: Workload, timeoutMs = 900_000): Promise<W
 
 // ---- the section in `npm run bench` -------------------------------------------------------------
 
-/** A result line, as bench/run.ts prints it. */
-export interface BenchLine {
-  name: string;
-  value: number;
-  unit: string;
-  baseline?: number;
-  baselineName?: string;
-  ratio?: number;
-  skipped?: true;
-  reason?: string;
-  note?: string;
-}
+export type { BenchLine };
 
 /**
  * Published end-to-end kube-scheduler throughput (see /work/shared/reference/peers.md §9): about 100

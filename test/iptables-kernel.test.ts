@@ -26,6 +26,7 @@
  * endpoint, services without endpoints refuse, Local services without local endpoints drop, and
  * the kernel's `iptables-save` equals iptablesSave() of the same input (header and counters aside).
  */
+
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,6 +50,7 @@ import {
 } from '../workers/kube-proxy/iptables.ts';
 import { computeIptablesRestore } from '../workers/kube-proxy/proxier.ts';
 import type { EndpointSlice, Service, ServicePortSpec } from '../workers/kube-proxy/types.ts';
+import { CLIENT, mulberry32, pickBackend, q, SERVER } from './netns.ts';
 import { findTool, requireTool } from './real-tools.ts';
 
 const NODE = { name: 'kind-worker', ip: '172.18.0.3' };
@@ -70,21 +72,6 @@ const haveTools =
   (findTool('iptables-nft-restore', '/usr/sbin/iptables-nft-restore') !== null ||
     requireTool('iptables-legacy-restore', '/usr/sbin/iptables-legacy-restore', hint));
 
-/** Which iptables backend works inside a private network namespace, if any. */
-function pickBackend(): 'nft' | 'legacy' | null {
-  const probe = (b: string) =>
-    spawnSync(
-      'unshare',
-      ['-rn', 'sh', '-c', `iptables-${b} -t nat -N KUBE-PROBE && iptables-${b}-save -t nat >/dev/null`],
-      {
-        encoding: 'utf8',
-      },
-    ).status === 0;
-  if (probe('nft')) return 'nft';
-  if (probe('legacy')) return 'legacy';
-  return null;
-}
-
 let backend: 'nft' | 'legacy' | null = null;
 let unshareWorks = false;
 if (haveTools) {
@@ -105,17 +92,6 @@ if (haveTools) {
 const runnable = haveTools && unshareWorks && backend !== null;
 
 // ---- generated clusters ------------------------------------------------------------------------------
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Generated {
   services: Service[];
@@ -298,47 +274,6 @@ function chainFor(restore: string, comment: string, prefix: 'KUBE-SVC-' | 'KUBE-
 
 // ---- the namespace script ----------------------------------------------------------------------------
 
-const SERVER = `
-import net from 'node:net';
-import fs from 'node:fs';
-const ports = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
-let n = 0;
-for (const port of ports) {
-  net.createServer((s) => s.end(s.localAddress + ':' + s.localPort + '\\n')).listen(port, '0.0.0.0', () => {
-    if (++n === ports.length) fs.writeFileSync(process.argv[3], 'ready');
-  });
-}
-`;
-
-const CLIENT = `
-import net from 'node:net';
-import fs from 'node:fs';
-const plan = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
-function one(p) {
-  return new Promise((resolve) => {
-    let data = '';
-    let done = false;
-    const finish = (r) => { if (!done) { done = true; clearTimeout(t); s.destroy(); resolve(r); } };
-    const opts = { host: p.host, port: p.port };
-    if (p.localAddress) opts.localAddress = p.localAddress;
-    const s = net.connect(opts);
-    const t = setTimeout(() => finish('timeout'), p.timeoutMs);
-    s.on('data', (d) => { data += d; });
-    s.on('end', () => finish(data.trim() || 'empty'));
-    s.on('error', (e) => finish(e.code === 'ECONNREFUSED' ? 'refused' : 'error:' + e.code));
-  });
-}
-const results = {};
-for (const p of plan) {
-  const counts = {};
-  let next = 0;
-  const worker = async () => { while (next < p.count) { next++; const r = await one(p); counts[r] = (counts[r] || 0) + 1; } };
-  await Promise.all(Array.from({ length: Math.min(p.concurrency || 32, p.count) }, worker));
-  results[p.id] = counts;
-}
-process.stdout.write(JSON.stringify(results));
-`;
-
 interface Probe {
   id: string;
   host: string;
@@ -352,10 +287,6 @@ interface Probe {
     | { kind: 'endpoints'; eps: string[]; chain?: string; affinity: boolean }
     | { kind: 'refused' }
     | { kind: 'dropped' };
-}
-
-function q(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /** What kube-proxy runs: the canary monitor's -N, EnsureChain/EnsureRule(Prepend) for the jumps. */

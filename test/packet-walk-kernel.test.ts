@@ -12,6 +12,7 @@
  * listener per port that answers with the address:port it was reached at). Connections made inside
  * the node namespace take the node's own OUTPUT path.
  */
+
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,7 @@ import {
 } from '../workers/kube-proxy/iptables.ts';
 import { computeIptablesRestore } from '../workers/kube-proxy/proxier.ts';
 import type { EndpointSlice, Service } from '../workers/kube-proxy/types.ts';
+import { CLIENT, mulberry32, pickBackend, q, SERVER } from './netns.ts';
 import { findTool, requireTool } from './real-tools.ts';
 
 const NODES: NodeInfo[] = [
@@ -46,19 +48,6 @@ const haveTools =
   (findTool('iptables-nft-restore', '/usr/sbin/iptables-nft-restore') !== null ||
     requireTool('iptables-legacy-restore', '/usr/sbin/iptables-legacy-restore', hint));
 
-function pickBackend(): 'nft' | 'legacy' | null {
-  for (const b of ['nft', 'legacy'] as const) {
-    const r = spawnSync('unshare', [
-      '-rn',
-      'sh',
-      '-c',
-      `iptables-${b} -t nat -N KUBE-PROBE && iptables-${b}-save -t nat >/dev/null`,
-    ]);
-    if (r.status === 0) return b;
-  }
-  return null;
-}
-
 let backend: 'nft' | 'legacy' | null = null;
 if (haveTools) {
   if (spawnSync('unshare', ['-rn', 'true']).status !== 0) {
@@ -76,17 +65,6 @@ if (haveTools) {
 }
 
 // ---- generated clusters --------------------------------------------------------------------------
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Generated {
   services: Service[];
@@ -153,51 +131,6 @@ function generate(seed: number): Generated {
 }
 
 // ---- the namespace script ------------------------------------------------------------------------
-
-const SERVER = `
-import net from 'node:net';
-import fs from 'node:fs';
-const ports = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
-let n = 0;
-for (const port of ports) {
-  net.createServer((s) => s.end(s.localAddress + ':' + s.localPort + '\\n')).listen(port, '0.0.0.0', () => {
-    if (++n === ports.length) fs.writeFileSync(process.argv[3], 'ready');
-  });
-}
-`;
-
-const CLIENT = `
-import net from 'node:net';
-import fs from 'node:fs';
-const plan = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
-function one(p) {
-  return new Promise((resolve) => {
-    let data = '';
-    let done = false;
-    const finish = (r) => { if (!done) { done = true; clearTimeout(t); s.destroy(); resolve(r); } };
-    const opts = { host: p.host, port: p.port };
-    if (p.localAddress) opts.localAddress = p.localAddress;
-    const s = net.connect(opts);
-    const t = setTimeout(() => finish('timeout'), p.timeoutMs);
-    s.on('data', (d) => { data += d; });
-    s.on('end', () => finish(data.trim() || 'empty'));
-    s.on('error', (e) => finish(e.code === 'ECONNREFUSED' ? 'refused' : 'error:' + e.code));
-  });
-}
-const results = {};
-for (const p of plan) {
-  const counts = {};
-  let next = 0;
-  const worker = async () => { while (next < p.count) { next++; const r = await one(p); counts[r] = (counts[r] || 0) + 1; } };
-  await Promise.all(Array.from({ length: Math.min(32, p.count) }, worker));
-  results[p.id] = counts;
-}
-process.stdout.write(JSON.stringify(results));
-`;
-
-function q(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 function script(dir: string, b: 'nft' | 'legacy', ips: string[]): string {
   const ipt = `iptables-${b}`;

@@ -211,19 +211,26 @@ function useDeployments(): (Target & { replicas: string })[] {
   ) as (Target & { replicas: string })[];
 }
 
-function DeploymentSelect({
+/** An image in a select: its name and, where the dictionary has one, what it does. */
+function useImageLabel(): (image: string) => string {
+  const t = useT();
+  return (image) => (t.actions.images[image] ? `${image} — ${t.actions.images[image]}` : image);
+}
+
+/** A labelled choice among options (`value` is what the command uses, `label` what is shown). */
+function OptionSelect<V extends string>({
   id,
   options,
   value,
   onChange,
 }: {
   id: string;
-  options: Target[];
-  value: string;
-  onChange(v: string): void;
+  options: readonly { value: V; label: string }[];
+  value: V;
+  onChange(v: V): void;
 }) {
   return (
-    <select id={id} value={value} onChange={(ev) => onChange(ev.target.value)} disabled={options.length === 0}>
+    <select id={id} value={value} onChange={(ev) => onChange(ev.target.value as V)} disabled={options.length === 0}>
       {options.map((o) => (
         <option key={o.value} value={o.value}>
           {o.label}
@@ -235,6 +242,7 @@ function DeploymentSelect({
 
 function CreateForm({ onRun }: RunProps) {
   const t = useT();
+  const imageLabel = useImageLabel();
   const [name, setName] = useState('web');
   const [image, setImage] = useState('nginx');
   const [replicas, setReplicas] = useState('3');
@@ -261,13 +269,12 @@ function CreateForm({ onRun }: RunProps) {
         </Field>
         <Field label={t.actions.image} wide>
           {(id) => (
-            <select id={id} value={image} onChange={(ev) => setImage(ev.target.value)}>
-              {CREATE_IMAGES.map((i) => (
-                <option key={i.image} value={i.image}>
-                  {t.actions.images[i.image] ? `${i.image} — ${t.actions.images[i.image]}` : i.image}
-                </option>
-              ))}
-            </select>
+            <OptionSelect
+              id={id}
+              value={image}
+              onChange={setImage}
+              options={CREATE_IMAGES.map((i) => ({ value: i.image, label: imageLabel(i.image) }))}
+            />
           )}
         </Field>
       </div>
@@ -293,20 +300,19 @@ function ExposeForm({ onRun }: RunProps) {
     >
       <div className="action-fields">
         <Field label={t.actions.deployment}>
-          {(id) => <DeploymentSelect id={id} options={deployments} value={value} onChange={setChosen} />}
+          {(id) => <OptionSelect id={id} options={deployments} value={value} onChange={setChosen} />}
         </Field>
         <Field label={t.actions.port}>
           {(id) => <NumberInput id={id} value={port} onChange={setPort} min={1} max={65535} />}
         </Field>
         <Field label={t.actions.serviceType}>
           {(id) => (
-            <select id={id} value={type} onChange={(ev) => setType(ev.target.value)}>
-              {SERVICE_TYPES.map((x) => (
-                <option key={x} value={x}>
-                  {x}
-                </option>
-              ))}
-            </select>
+            <OptionSelect
+              id={id}
+              value={type}
+              onChange={setType}
+              options={SERVICE_TYPES.map((x) => ({ value: x, label: x }))}
+            />
           )}
         </Field>
       </div>
@@ -334,7 +340,7 @@ function ScaleForm({ onRun }: RunProps) {
       <div className="action-fields">
         <Field label={t.actions.deployment}>
           {(id) => (
-            <DeploymentSelect
+            <OptionSelect
               id={id}
               options={deployments}
               value={value}
@@ -355,6 +361,7 @@ function ScaleForm({ onRun }: RunProps) {
 
 function ImageForm({ onRun }: RunProps) {
   const t = useT();
+  const imageLabel = useImageLabel();
   const deployments = useDeployments();
   const [chosen, setChosen] = useState('');
   const [container, setContainer] = useState('*');
@@ -372,7 +379,7 @@ function ImageForm({ onRun }: RunProps) {
     >
       <div className="action-fields">
         <Field label={t.actions.deployment}>
-          {(id) => <DeploymentSelect id={id} options={deployments} value={value} onChange={setChosen} />}
+          {(id) => <OptionSelect id={id} options={deployments} value={value} onChange={setChosen} />}
         </Field>
         <Field label={t.actions.container}>
           {(id) => (
@@ -389,13 +396,12 @@ function ImageForm({ onRun }: RunProps) {
         </Field>
         <Field label={t.actions.image} wide>
           {(id) => (
-            <select id={id} value={image} onChange={(ev) => setImage(ev.target.value)}>
-              {UPDATE_IMAGES.map((i) => (
-                <option key={i} value={i}>
-                  {t.actions.images[i] ? `${i} — ${t.actions.images[i]}` : i}
-                </option>
-              ))}
-            </select>
+            <OptionSelect
+              id={id}
+              value={image}
+              onChange={setImage}
+              options={UPDATE_IMAGES.map((i) => ({ value: i, label: imageLabel(i) }))}
+            />
           )}
         </Field>
       </div>
@@ -420,25 +426,16 @@ function DeleteForm({ onRun }: RunProps) {
       <div className="action-fields">
         <Field label={t.actions.kind}>
           {(id) => (
-            <select id={id} value={kind} onChange={(ev) => setKind(ev.target.value as DeleteKind)}>
-              {DELETE_KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {k}
-                </option>
-              ))}
-            </select>
+            <OptionSelect<DeleteKind>
+              id={id}
+              value={kind}
+              onChange={setKind}
+              options={DELETE_KINDS.map((k) => ({ value: k, label: k }))}
+            />
           )}
         </Field>
         <Field label={t.actions.object} wide>
-          {(id) => (
-            <select id={id} value={value} onChange={(ev) => setChosen(ev.target.value)} disabled={options.length === 0}>
-              {options.map((x) => (
-                <option key={x.value} value={x.value}>
-                  {x.label}
-                </option>
-              ))}
-            </select>
-          )}
+          {(id) => <OptionSelect id={id} value={value} onChange={setChosen} options={options} />}
         </Field>
       </div>
     </ActionForm>
@@ -473,25 +470,16 @@ function NodeForm({ onRun }: RunProps) {
     >
       <div className="action-fields">
         <Field label={t.actions.node}>
-          {(id) => (
-            <select id={id} value={node} onChange={(ev) => setChosen(ev.target.value)} disabled={options.length === 0}>
-              {options.map((x) => (
-                <option key={x.value} value={x.value}>
-                  {x.label}
-                </option>
-              ))}
-            </select>
-          )}
+          {(id) => <OptionSelect id={id} value={node} onChange={setChosen} options={options} />}
         </Field>
         <Field label={t.actions.nodeAction}>
           {(id) => (
-            <select id={id} value={action} onChange={(ev) => setAction(ev.target.value as NodeAction)}>
-              {NODE_ACTIONS.map((a) => (
-                <option key={a} value={a}>
-                  {t.actions.nodeActions[a]}
-                </option>
-              ))}
-            </select>
+            <OptionSelect<NodeAction>
+              id={id}
+              value={action}
+              onChange={setAction}
+              options={NODE_ACTIONS.map((a) => ({ value: a, label: t.actions.nodeActions[a] }))}
+            />
           )}
         </Field>
       </div>

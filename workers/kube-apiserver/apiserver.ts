@@ -58,7 +58,7 @@ import type { Component, Context } from '../../src/machinery/runtime/component.t
 import type { WatchResponse } from '../etcd/types.ts';
 import { IPAllocator, PortAllocator } from './allocator.ts';
 import { bootstrapObjects, type NodeSeed } from './bootstrap.ts';
-import { Cacher, type CacheWatcher } from './cacher.ts';
+import { Cacher, type CacheWatcher, selectedNodeName } from './cacher.ts';
 import {
   AGGREGATED_TYPE,
   aggregated,
@@ -687,10 +687,12 @@ export class KubeApiserver implements Component {
     if (rvText !== '' && !/^\d+$/.test(rvText)) {
       return statusResponse(ApiErrors.badRequest(`invalid resource version: ${rvText}`));
     }
+    const nodeName = info.resource === 'pods' ? selectedNodeName(req.query.fieldSelector) : undefined;
     const w: CacheWatcher & { kind: { apiVersion: string; kind: string } } = {
       id: key,
       client: from,
       namespace: info.namespaced ? ri.namespace : '',
+      ...(nodeName === undefined ? {} : { nodeName }),
       matches: match,
       // kubectl get -w asks for Tables: each event then carries a one-row Table.
       convert: wantsTable(req.headers.accept)

@@ -27,6 +27,26 @@ export interface CacheWatcher {
   bookmarks: boolean;
   /** Events with rv ≤ this are not sent. */
   after: number;
+  /**
+   * Set when the field selector requires `spec.nodeName=<this>` (a kubelet's pod watch): an event
+   * whose object is on another node before and after is skipped without evaluating the selector,
+   * as upstream's cacher indexes such watchers by node name.
+   */
+  nodeName?: string;
+}
+
+function nodeNameOf(obj: KObject): string | undefined {
+  return (obj.spec as { nodeName?: string } | undefined)?.nodeName;
+}
+
+/** The node a field selector pins a watch to (`spec.nodeName=x` or `==x` among its terms), if any. */
+export function selectedNodeName(fieldSelector: string | undefined): string | undefined {
+  if (!fieldSelector) return undefined;
+  for (const term of fieldSelector.split(',')) {
+    const m = /^\s*spec\.nodeName\s*==?\s*([^=!\s][^\s]*)\s*$/.exec(term);
+    if (m) return m[1];
+  }
+  return undefined;
 }
 
 export type Deliver = (w: CacheWatcher, events: WatchEventWire[]) => void;
@@ -135,6 +155,12 @@ export class Cacher {
     const out: WatchEventWire[] = [];
     for (const e of events) {
       if (e.rv <= w.after) continue;
+      if (
+        w.nodeName !== undefined &&
+        nodeNameOf(e.obj) !== w.nodeName &&
+        (!e.prev || nodeNameOf(e.prev) !== w.nodeName)
+      )
+        continue;
       const ns = e.obj.metadata?.namespace ?? '';
       if (w.namespace && ns !== w.namespace) continue;
       const now = e.type !== 'DELETED' && w.matches(e.obj);

@@ -74,3 +74,15 @@ describe('kube-apiserver request pipeline in the trace', () => {
     expect(note?.data.stages[3]?.detail).toMatch(/^rejected: metadata.name: Invalid value: "Bad_Name"/);
   });
 });
+
+describe('a watch pinned to a node by its field selector', () => {
+  it('is recognised from the selector a kubelet sends, and only from an equality on a name', async () => {
+    const { selectedNodeName } = await import('./cacher.ts');
+    expect(selectedNodeName('spec.nodeName=kind-worker')).toBe('kind-worker');
+    expect(selectedNodeName('metadata.namespace=default,spec.nodeName==kind-worker2')).toBe('kind-worker2');
+    expect(selectedNodeName('spec.nodeName=')).toBeUndefined();
+    expect(selectedNodeName('spec.nodeName!=kind-worker')).toBeUndefined();
+    expect(selectedNodeName('status.phase=Running')).toBeUndefined();
+    expect(selectedNodeName(undefined)).toBeUndefined();
+  });
+});

@@ -263,3 +263,26 @@ export function serveHost(endpoint: Endpoint, registry: Registry): void {
   const host = new Host(registry, (m) => endpoint.postMessage(m));
   endpoint.addEventListener('message', (ev) => host.handle(ev.data as ToHost));
 }
+
+/** What a worker's global scope offers the port handshake (a Web Worker's `self`). */
+export interface PortScope {
+  addEventListener(type: 'message', listener: (ev: { data: unknown }) => void, options?: { once?: boolean }): void;
+}
+
+/**
+ * A browser worker entry's whole job: the page sends one message carrying this worker's end of a
+ * MessageChannel whose other end belongs to the relay; from then on the host speaks the relay
+ * protocol over that port (boot, deliver, ack), never over the worker's own channel.
+ */
+export function serveOnFirstPort(scope: PortScope, registry: Registry): void {
+  scope.addEventListener(
+    'message',
+    (ev) => {
+      const { t, port } = (ev.data ?? {}) as { t?: string; port?: Endpoint & { start(): void } };
+      if (t !== 'wheelhouse.port' || !port) return;
+      serveHost(port, registry);
+      port.start();
+    },
+    { once: true },
+  );
+}

@@ -1,8 +1,7 @@
 /** The headless runner's debug endpoints: trace, topology and clock. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { iptablesSave } from '../../workers/kube-proxy/iptables.ts';
-import type { SyncNote } from '../../workers/kube-proxy/kube-proxy.ts';
-import { type NodeTool, nodeToolOutput } from '../../workers/kube-proxy/node-views.ts';
+import { lastIptablesSync, type NodeTool, nodeToolOutput } from '../../workers/kube-proxy/node-views.ts';
 import { latestSchedulingDecision } from '../../workers/kube-scheduler/decisions.ts';
 import type { Relay } from '../machinery/bus/relay.ts';
 import type { Cluster } from '../machinery/cluster/cluster.ts';
@@ -117,12 +116,7 @@ export async function handleDebug(
   if (rules && req.method === 'GET') {
     const node = decodeURIComponent(rules[1] ?? '');
     // The node's kube-proxy announces every sync in the trace with the complete ruleset.
-    const notes = relay.trace
-      .since(-1)
-      .filter(
-        (r) => r.kind === '@bus.note' && r.from === `kube-proxy@${node}` && r.summary.startsWith('iptables sync'),
-      );
-    const last = notes[notes.length - 1]?.payload as SyncNote | undefined;
+    const last = lastIptablesSync(relay.trace, node);
     if (!last?.ruleset) {
       sendText(
         res,

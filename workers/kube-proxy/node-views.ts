@@ -11,7 +11,7 @@
 import { ipsetListText } from './ipset.ts';
 import type { IpvsState } from './ipvs.ts';
 import { ipAddrShow, ipvsadmList, NO_KUBE_IPVS0 } from './ipvsadm.ts';
-import type { IpvsSyncNote } from './kube-proxy.ts';
+import type { IpvsSyncNote, SyncNote } from './kube-proxy.ts';
 
 /** The fields of a trace record this reads. */
 export interface NoteLike {
@@ -71,4 +71,29 @@ export function nodeToolOutput(records: readonly NoteLike[], node: string, tool:
       if (!state || iptablesMode) return { status: 404, text: NO_KUBE_IPVS0, exitCode: 1 };
       return { status: 200, text: ipAddrShow(state.dummy), exitCode: 0 };
   }
+}
+
+// ---- iptables mode: the notes every sync writes (the one place that reads them) ----------------
+
+/** The latest `iptables sync` note of kube-proxy on `node`, or undefined (no sync yet, or not iptables mode). */
+export function lastIptablesSync(
+  trace: { since(seq: number): readonly NoteLike[] } | readonly NoteLike[],
+  node: string,
+): SyncNote | undefined {
+  const records = 'since' in trace ? trace.since(-1) : trace;
+  const from = `kube-proxy@${node}`;
+  for (let i = records.length - 1; i >= 0; i--) {
+    const r = records[i] as NoteLike;
+    if (r.kind === '@bus.note' && r.from === from && r.summary.startsWith('iptables sync'))
+      return r.payload as SyncNote;
+  }
+  return undefined;
+}
+
+/** The complete ruleset of the node's last sync (what iptablesSave() takes), if the trace has it. */
+export function lastIptablesRuleset(
+  trace: { since(seq: number): readonly NoteLike[] } | readonly NoteLike[],
+  node: string,
+): string | undefined {
+  return lastIptablesSync(trace, node)?.ruleset;
 }

@@ -13,6 +13,7 @@
 
 import { behaviourOf, lookupImage } from '../../../workers/containerd/images.ts';
 import { serve } from '../../../workers/containerd/netstack.ts';
+import { lastIptablesRuleset } from '../../../workers/kube-proxy/node-views.ts';
 import type { KObject } from '../api/types.ts';
 import type { TraceRecord } from '../bus/trace.ts';
 import { answer, clusterView, podDnsConfig, searchCandidates } from './dns.ts';
@@ -66,18 +67,6 @@ export interface PacketWalkResult {
 }
 
 export class PacketRequestError extends Error {}
-
-/** The complete ruleset of a node's latest iptables sync in the trace. */
-export function rulesetFromTrace(records: readonly TraceRecord[], node: string): string | undefined {
-  for (let i = records.length - 1; i >= 0; i--) {
-    const r = records[i] as TraceRecord;
-    if (r.kind === '@bus.note' && r.from === `kube-proxy@${node}` && r.summary.startsWith('iptables sync')) {
-      const ruleset = (r.payload as { ruleset?: string } | null)?.ruleset;
-      if (ruleset) return ruleset;
-    }
-  }
-  return undefined;
-}
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -187,7 +176,7 @@ export function packetWalk(
   const rules = new Map<string, Netfilter | null>();
   const rulesOf = (node: string): Netfilter | undefined => {
     if (!rules.has(node)) {
-      const text = rulesetFromTrace(records, node);
+      const text = lastIptablesRuleset(records, node);
       rules.set(node, text ? parseNetfilter(text) : null);
     }
     return rules.get(node) ?? undefined;

@@ -6,8 +6,7 @@
 
 import { bytesToUtf8 } from '../../../../workers/etcd/json.ts';
 import { iptablesSave } from '../../../../workers/kube-proxy/iptables.ts';
-import type { SyncNote } from '../../../../workers/kube-proxy/kube-proxy.ts';
-import { latestIpvsState, nodeToolOutput } from '../../../../workers/kube-proxy/node-views.ts';
+import { lastIptablesSync, latestIpvsState, nodeToolOutput } from '../../../../workers/kube-proxy/node-views.ts';
 import { latestSchedulingDecision } from '../../../../workers/kube-scheduler/decisions.ts';
 import type { KObject } from '../../../machinery/api/types.ts';
 import { TIMER_KIND } from '../../../machinery/bus/protocol.ts';
@@ -65,20 +64,15 @@ function row(r: TraceRecord): TraceRow {
 
 /** The node's last kube-proxy sync, with the rules it added and removed. */
 export function rulesOf(trace: readonly TraceRecord[], node: string, epoch: number): RulesView | undefined {
-  let last: SyncNote | undefined;
-  let syncs = 0;
-  let ruleset: string | undefined;
+  const last = lastIptablesSync(trace, node);
+  if (!last?.ruleset) return undefined;
   const from = `kube-proxy@${node}`;
-  for (const r of trace) {
-    if (r.kind !== '@bus.note' || r.from !== from || !r.summary.startsWith('iptables sync')) continue;
-    syncs++;
-    last = r.payload as SyncNote;
-    if (last.ruleset) ruleset = last.ruleset;
-  }
-  if (!last || ruleset === undefined) return undefined;
+  let syncs = 0;
+  for (const r of trace)
+    if (r.kind === '@bus.note' && r.from === from && r.summary.startsWith('iptables sync')) syncs++;
   const line = (c: { rule: string }) => c.rule.trimEnd();
   return {
-    text: iptablesSave(ruleset, { date: epoch + last.at }),
+    text: iptablesSave(last.ruleset, { date: epoch + last.at }),
     at: last.at,
     fullSync: last.fullSync,
     added: last.diff.added.map(line),

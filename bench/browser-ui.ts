@@ -28,14 +28,14 @@
  */
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
-import { extname, join, normalize, sep } from 'node:path';
+import { join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { MIME, serveStatic } from './lib/static-server.ts';
 import type { BenchLine } from './line.ts';
 import { CHROMIUM_ARGS } from './relay-browser.ts';
 
@@ -180,44 +180,16 @@ function entryComposition(chunks: ChunkInfo[], eagerFiles: string[]): [string, n
 
 // ---- serving -------------------------------------------------------------------------------------
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json',
-};
-
 /** A page with nothing on it: how often this Chromium runs frames at all. */
 const BLANK = '/__blank';
 
 function serve(root: string): Promise<Server> {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
-    if (path === BLANK) {
-      res
-        .writeHead(200, { 'content-type': MIME['.html'] as string })
-        .end('<!doctype html><title>blank</title><p>blank</p>');
-      return;
-    }
-    const file = normalize(join(root, path === '/' ? 'index.html' : path));
-    if (!file.startsWith(root + sep)) {
-      res.writeHead(403).end();
-      return;
-    }
-    readFile(file).then(
-      (body) => {
-        res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
-        res.end(body);
-      },
-      () => res.writeHead(404).end(),
-    );
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server));
+  return serveStatic(root, (path, res) => {
+    if (path !== BLANK) return false;
+    res
+      .writeHead(200, { 'content-type': MIME['.html'] as string })
+      .end('<!doctype html><title>blank</title><p>blank</p>');
+    return true;
   });
 }
 

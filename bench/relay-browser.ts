@@ -4,12 +4,11 @@
  * window.__benchResult.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserParams, BrowserResult } from './browser/pair-browser.ts';
+import { serveStatic } from './lib/static-server.ts';
 
 const browserDir = fileURLToPath(new URL('./browser/', import.meta.url));
 const distDir = join(browserDir, 'dist');
@@ -26,39 +25,9 @@ export const CHROMIUM_ARGS = [
 
 export type BrowserOutcome = { ok: true; result: BrowserResult } | { ok: false; skipped: boolean; reason: string };
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.map': 'application/json',
-};
-
 async function buildPage(): Promise<void> {
   const { build } = await import('vite');
   await build({ configFile: join(browserDir, 'vite.config.ts'), logLevel: 'warn' });
-}
-
-function serve(root: string): Promise<Server> {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
-    const file = normalize(join(root, path === '/' ? 'index.html' : path));
-    if (!file.startsWith(root + sep) && file !== root) {
-      res.writeHead(403).end();
-      return;
-    }
-    readFile(file).then(
-      (body) => {
-        res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
-        res.end(body);
-      },
-      () => res.writeHead(404).end(),
-    );
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  });
 }
 
 /** `thread`: where the page runs the relay and the forwarder, a dedicated worker (as the app does) or the page. */
@@ -78,7 +47,7 @@ export async function browserRelayBench(
     return { ok: false, skipped: true, reason: `cannot load @playwright/test: ${(e as Error).message}` };
   }
   await buildPage();
-  const server = await serve(distDir);
+  const server = await serveStatic(distDir);
   const port = (server.address() as AddressInfo).port;
   let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
   try {

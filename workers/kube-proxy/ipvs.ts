@@ -29,6 +29,7 @@
  * change; a sync then merges the contributions (upstream walks every service on every sync too).
  */
 
+import { ChangeTracker } from './change-tracker.ts';
 import type { IpsetList } from './ipset.ts';
 import * as S from './ipset.ts';
 import {
@@ -311,13 +312,11 @@ function emptyDiff(): IpvsDiff {
   };
 }
 
-export class IpvsProxier {
+export class IpvsProxier extends ChangeTracker {
   readonly config: IpvsProxierConfig;
   /** `%#08x` of the mark: `0x00004000`. */
   readonly masqueradeMark: string;
   readonly scheduler: string;
-  private services = new Map<string, Service>();
-  private slices = new Map<string, Map<string, EndpointSlice>>();
   private svcPortMap = new Map<string, ServicePortInfo>();
   private svcPortsByService = new Map<string, string[]>();
   private endpointsMap = new Map<string, EndpointInfo[]>();
@@ -331,6 +330,7 @@ export class IpvsProxier {
   private syncedOnce = false;
 
   constructor(config: Partial<IpvsProxierConfig> = {}) {
+    super();
     this.config = { ...DEFAULT_IPVS_CONFIG, ...config };
     this.config.clusterCIDR = this.config.clusterCIDR ? normalizeCIDR(this.config.clusterCIDR) : '';
     if (this.config.nodeAddresses.length === 0 && this.config.nodeIP) this.config.nodeAddresses = [this.config.nodeIP];
@@ -347,39 +347,6 @@ export class IpvsProxier {
 
   // ---- change tracking ---------------------------------------------------------------------------
 
-  onServiceUpdate(svc: Service): boolean {
-    const nsn = `${svc.metadata?.namespace ?? ''}/${svc.metadata?.name ?? ''}`;
-    this.services.set(nsn, svc);
-    return this.refreshService(nsn);
-  }
-
-  onServiceDelete(svc: Service): boolean {
-    const nsn = `${svc.metadata?.namespace ?? ''}/${svc.metadata?.name ?? ''}`;
-    this.services.delete(nsn);
-    return this.refreshService(nsn);
-  }
-
-  onEndpointSliceUpdate(slice: EndpointSlice): boolean {
-    const svcName = slice.metadata?.labels?.['kubernetes.io/service-name'];
-    if (!svcName) return false;
-    const nsn = `${slice.metadata?.namespace ?? ''}/${svcName}`;
-    let m = this.slices.get(nsn);
-    if (!m) this.slices.set(nsn, (m = new Map()));
-    m.set(slice.metadata?.name ?? '', slice);
-    return this.refreshEndpoints(nsn);
-  }
-
-  onEndpointSliceDelete(slice: EndpointSlice): boolean {
-    const svcName = slice.metadata?.labels?.['kubernetes.io/service-name'];
-    if (!svcName) return false;
-    const nsn = `${slice.metadata?.namespace ?? ''}/${svcName}`;
-    const m = this.slices.get(nsn);
-    if (!m) return false;
-    m.delete(slice.metadata?.name ?? '');
-    if (m.size === 0) this.slices.delete(nsn);
-    return this.refreshEndpoints(nsn);
-  }
-
   /** OnNodeAdd/OnNodeUpdate with a new zone label: every service's endpoints are chosen again. */
   onTopologyChange(zone: string): boolean {
     if (zone === this.config.zone) return false;
@@ -388,7 +355,7 @@ export class IpvsProxier {
     return true;
   }
 
-  private refreshService(nsn: string): boolean {
+  protected refreshService(nsn: string): boolean {
     const svc = this.services.get(nsn);
     const infos = svc ? servicePortInfos(svc) : [];
     const oldKeys = this.svcPortsByService.get(nsn) ?? [];
@@ -406,7 +373,7 @@ export class IpvsProxier {
     return changed;
   }
 
-  private refreshEndpoints(nsn: string): boolean {
+  protected refreshEndpoints(nsn: string): boolean {
     const m = this.slices.get(nsn);
     const fresh = m ? endpointsForService(nsn, m.values(), this.config.nodeName) : new Map<string, EndpointInfo[]>();
     let changed = false;

@@ -14,6 +14,7 @@
  * join of the fragments.
  */
 
+import { ChangeTracker } from './change-tracker.ts';
 import { probability } from './format.ts';
 import { isServiceChainName } from './hash.ts';
 import {
@@ -319,12 +320,9 @@ interface Lingering {
   rules: string[];
 }
 
-export class Proxier {
+export class Proxier extends ChangeTracker {
   readonly config: ProxierConfig;
   readonly masqueradeMark: string;
-  private services = new Map<string, Service>();
-  /** nsn → EndpointSlices by name. */
-  private slices = new Map<string, Map<string, EndpointSlice>>();
   /** Service ports by key. */
   private svcPortMap = new Map<string, ServicePortInfo>();
   private svcPortsByService = new Map<string, string[]>();
@@ -354,6 +352,7 @@ export class Proxier {
   now: () => number = () => 0;
 
   constructor(config: Partial<ProxierConfig> = {}) {
+    super();
     this.config = { ...DEFAULT_PROXIER_CONFIG, ...config };
     this.config.clusterCIDR = this.config.clusterCIDR ? normalizeCIDR(this.config.clusterCIDR) : '';
     // fmt.Sprintf("%#08x", 1<<bit): Go zero-pads the digits to the width, after the 0x.
@@ -364,41 +363,6 @@ export class Proxier {
 
   // ---- change tracking (ServiceChangeTracker, EndpointsChangeTracker) --------------------------
 
-  /** OnServiceAdd / OnServiceUpdate. Returns whether anything kube-proxy cares about changed. */
-  onServiceUpdate(svc: Service): boolean {
-    const nsn = `${svc.metadata?.namespace ?? ''}/${svc.metadata?.name ?? ''}`;
-    this.services.set(nsn, svc);
-    return this.refreshService(nsn);
-  }
-
-  onServiceDelete(svc: Service): boolean {
-    const nsn = `${svc.metadata?.namespace ?? ''}/${svc.metadata?.name ?? ''}`;
-    this.services.delete(nsn);
-    return this.refreshService(nsn);
-  }
-
-  /** OnEndpointSliceAdd / OnEndpointSliceUpdate. */
-  onEndpointSliceUpdate(slice: EndpointSlice): boolean {
-    const svcName = slice.metadata?.labels?.['kubernetes.io/service-name'];
-    if (!svcName) return false;
-    const nsn = `${slice.metadata?.namespace ?? ''}/${svcName}`;
-    let m = this.slices.get(nsn);
-    if (!m) this.slices.set(nsn, (m = new Map()));
-    m.set(slice.metadata?.name ?? '', slice);
-    return this.refreshEndpoints(nsn);
-  }
-
-  onEndpointSliceDelete(slice: EndpointSlice): boolean {
-    const svcName = slice.metadata?.labels?.['kubernetes.io/service-name'];
-    if (!svcName) return false;
-    const nsn = `${slice.metadata?.namespace ?? ''}/${svcName}`;
-    const m = this.slices.get(nsn);
-    if (!m) return false;
-    m.delete(slice.metadata?.name ?? '');
-    if (m.size === 0) this.slices.delete(nsn);
-    return this.refreshEndpoints(nsn);
-  }
-
   /** OnTopologyChange: the node's zone label changed; every service is rewritten. */
   onTopologyChange(zone: string): boolean {
     if (zone === this.config.zone) return false;
@@ -408,7 +372,7 @@ export class Proxier {
     return true;
   }
 
-  private refreshService(nsn: string): boolean {
+  protected refreshService(nsn: string): boolean {
     const svc = this.services.get(nsn);
     const infos = svc ? servicePortInfos(svc) : [];
     const oldKeys = this.svcPortsByService.get(nsn) ?? [];
@@ -433,7 +397,7 @@ export class Proxier {
     return changed;
   }
 
-  private refreshEndpoints(nsn: string): boolean {
+  protected refreshEndpoints(nsn: string): boolean {
     const m = this.slices.get(nsn);
     const fresh = m ? endpointsForService(nsn, m.values(), this.config.nodeName) : new Map<string, EndpointInfo[]>();
     let changed = false;
